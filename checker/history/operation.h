@@ -1,0 +1,57 @@
+#pragma once
+// An operation: the one currency between every part of faultline.
+//
+// A history is a sequence of operations as Jepsen records them: a client process
+// *invokes* an operation, and later the same process *completes* it with `ok` (it
+// happened), `fail` (it certainly did not happen) or `info` (the outcome is unknown:
+// it may take effect at any time after the invocation, or never; the process never
+// invokes again). The nemesis records its faults as operations of the pseudo-process
+// `nemesis`.
+//
+// Values are kept as Boost.JSON values so that every format (JSONL, EDN, Porcupine
+// logs) maps onto the same object; EDN keywords become strings without the colon,
+// EDN sets and lists become arrays.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+namespace faultline {
+
+enum class OpType : std::uint8_t { kInvoke, kOk, kFail, kInfo };
+
+// The process id recorded for the nemesis (`"process": "nemesis"` on disk).
+inline constexpr std::int64_t kNemesisProcess = -1;
+// `time` of an operation whose source recorded no time.
+inline constexpr std::int64_t kNoTime = -1;
+
+std::string_view to_string(OpType type);
+// Parses "invoke" | "ok" | "fail" | "info"; nullopt for anything else.
+std::optional<OpType> parse_op_type(std::string_view text);
+
+struct Operation {
+  std::int64_t index = -1;           // position in the history, 0-based
+  OpType type = OpType::kInvoke;
+  std::int64_t process = 0;          // kNemesisProcess for the nemesis
+  std::string f;                     // e.g. "read", "write", "cas", "start-partition"
+  boost::json::value value;          // null when absent
+  std::int64_t time = kNoTime;       // ns since test start, monotonic
+  std::optional<boost::json::value> key;    // Jepsen's independent key, or a kv key
+  std::optional<std::string> node;          // node the client talked to
+  std::optional<boost::json::value> error;  // why it failed or is unknown
+  boost::json::object extra;         // every other field, kept verbatim
+  std::size_t line = 0;              // 1-based line in the source file; 0 if none
+
+  bool is_nemesis() const { return process == kNemesisProcess; }
+  bool is_invoke() const { return type == OpType::kInvoke; }
+  bool is_completion() const { return type != OpType::kInvoke; }
+};
+
+// The canonical JSON object of an operation (the JSONL line, without newline).
+// Field order: index, type, process, f, key, value, time, node, error, then extras.
+boost::json::object to_json(const Operation& op);
+
+}  // namespace faultline
