@@ -227,8 +227,14 @@ std::string to_edn_text(const boost::json::value& value) {
       std::string out = "{";
       for (const auto& [k, v] : value.get_object()) {
         if (out.size() > 1) out += ", ";
-        out += valid_name(k) ? ":" + std::string(k) : quote_edn_string(k);
-        out += ' ' + to_edn_text(v);
+        if (valid_name(k)) {
+          out += ':';
+          out.append(k.data(), k.size());
+        } else {
+          out += quote_edn_string(k);
+        }
+        out += ' ';
+        out += to_edn_text(v);
       }
       return out + "}";
     }
