@@ -12,5 +12,6 @@ namespace faultline {
 using CommandAction = std::function<int()>;
 
 void add_history_commands(CLI::App& app, CommandAction& action);
+void add_cluster_commands(CLI::App& app, CommandAction& action);
 
 }  // namespace faultline

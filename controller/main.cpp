@@ -8,6 +8,7 @@
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
 #include "faultline/version.h"
+#include "remote/errors.h"
 
 int main(int argc, char** argv) {
   using namespace faultline;
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandAction action;
   add_history_commands(app, action);
+  add_cluster_commands(app, action);
 
   try {
     app.parse(argc, argv);
@@ -54,6 +56,12 @@ int main(int argc, char** argv) {
   } catch (const UnavailableError& e) {
     std::cerr << "faultline: " << e.what() << '\n';
     return kExitUnavailable;
+  } catch (const remote::RemoteError& e) {  // NodeUnreachable, HostKeyError, a failed command
+    std::cerr << "faultline: " << e.what() << '\n';
+    return kExitUnavailable;
+  } catch (const remote::ConfigError& e) {
+    std::cerr << "faultline: " << e.what() << '\n';
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << '\n';
     return kExitSoftware;
