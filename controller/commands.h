@@ -12,6 +12,25 @@ namespace faultline {
 using CommandAction = std::function<int()>;
 
 void add_history_commands(CLI::App& app, CommandAction& action);
+void add_check_commands(CLI::App& app, CommandAction& action);
 void add_cluster_commands(CLI::App& app, CommandAction& action);
+void add_report_commands(CLI::App& app, CommandAction& action);
+void add_serve_commands(CLI::App& app, CommandAction& action);
+void add_bench_commands(CLI::App& app, CommandAction& action);
+// `bench txn`; call after add_bench_commands (it joins the existing `bench`).
+void add_bench_txn_commands(CLI::App& app, CommandAction& action);
+
+// `nemesis start|stop|run` and `heal` (controller/cmd_nemesis.cpp).
+void add_nemesis_commands(CLI::App& app, CommandAction& action);
+// `bench nemesis`; joins `bench` if it exists (controller/cmd_bench_nemesis.cpp).
+void add_bench_nemesis_commands(CLI::App& app, CommandAction& action);
+// `test` and `demo` (controller/cmd_test.cpp), `analyze` (cmd_analyze.cpp), `bench generator`
+// (cmd_bench_generator.cpp; joins `bench` if it exists).
+void add_test_commands(CLI::App& app, CommandAction& action);
+void add_analyze_commands(CLI::App& app, CommandAction& action);
+void add_bench_generator_commands(CLI::App& app, CommandAction& action);
+
+// `compare` (controller/cmd_compare.cpp): one run per consistency mode, side by side.
+void add_compare_commands(CLI::App& app, CommandAction& action);
 
 }  // namespace faultline

@@ -21,7 +21,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CommandAction action;
   add_history_commands(app, action);
+  add_check_commands(app, action);
   add_cluster_commands(app, action);
+  add_report_commands(app, action);
+  add_serve_commands(app, action);
+  add_bench_commands(app, action);
+  add_bench_txn_commands(app, action);
+  add_nemesis_commands(app, action);
+  add_bench_nemesis_commands(app, action);
+  add_test_commands(app, action);
+  add_analyze_commands(app, action);
+  add_bench_generator_commands(app, action);
+  add_compare_commands(app, action);
 
   try {
     app.parse(argc, argv);

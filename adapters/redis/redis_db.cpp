@@ -1,0 +1,302 @@
+#include "adapters/redis/redis_db.h"
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "adapters/redis/redis_client.h"
+
+namespace faultline::adapters {
+namespace {
+
+using namespace std::chrono_literals;
+
+// $1: the node's directory, $2: "start" or "restart"; the rest: redis-server's argv (it
+// daemonizes and writes its pid file). start: no-op if redis already runs from that directory.
+// restart (after a kill): first waits up to 10 s for the killed process to be gone.
+constexpr const char* kStartScript = R"sh(dir=$1; mode=$2; shift 2
+mkdir -p "$dir" || exit 1
+alive() {
+  [ "$(cat /proc/"$1"/comm 2>/dev/null)" = redis-server ] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null)
+  [ "$state" != Z ] && [ "$state" != X ]
+}
+if [ -f "$dir/redis.pid" ]; then
+  pid=$(cat "$dir/redis.pid")
+  if [ "$mode" = restart ]; then
+    i=0
+    while alive "$pid" && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+  fi
+  if alive "$pid"; then exit 0; fi
+fi
+cd "$dir" || exit 1
+"$@" </dev/null >>"$dir/redis.log" 2>&1
+)sh";
+
+// $1: the node's directory, $2: the signal. For KILL, waits until it is gone.
+constexpr const char* kSignalScript = R"sh(dir=$1; sig=$2
+[ -f "$dir/redis.pid" ] || exit 0
+pid=$(cat "$dir/redis.pid")
+[ "$(cat /proc/"$pid"/comm 2>/dev/null)" = redis-server ] || { rm -f "$dir/redis.pid"; exit 0; }
+if [ "$sig" = KILL ]; then kill -CONT "$pid" 2>/dev/null; fi
+kill -"$sig" "$pid" || exit 1
+if [ "$sig" = KILL ]; then
+  i=0
+  while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  rm -f "$dir/redis.pid"
+fi
+)sh";
+
+constexpr const char* kWipeScript = R"sh(dir=$1
+if [ -f "$dir/redis.pid" ]; then
+  pid=$(cat "$dir/redis.pid")
+  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = redis-server ]; then
+    kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+    i=0
+    while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  fi
+fi
+rm -rf "$dir"
+)sh";
+
+constexpr const char* kInstallScript = R"sh(command -v redis-server >/dev/null 2>&1 && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=900 install -y redis-server >&2 ||
+  { apt-get update >&2 && apt-get -o DPkg::Lock::Timeout=900 install -y redis-server >&2; } || exit 1
+systemctl stop redis-server >/dev/null 2>&1; systemctl disable redis-server >/dev/null 2>&1
+command -v redis-server >/dev/null 2>&1
+)sh";
+
+remote::Command script(const char* text, std::vector<std::string> args,
+                       std::chrono::milliseconds timeout = 30s) {
+  std::vector<std::string> argv{"sh", "-c", text, "sh"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  remote::Command command(std::move(argv));
+  command.sudo = true;
+  command.timeout = timeout;
+  return command;
+}
+
+template <typename T, typename F>
+std::vector<T> parallel(std::size_t n, F f) {
+  std::vector<std::future<T>> futures;
+  for (std::size_t i = 0; i < n; ++i) futures.push_back(std::async(std::launch::async, f, i));
+  std::vector<T> out;
+  for (auto& future : futures) out.push_back(future.get());
+  return out;
+}
+
+// "field:value" of an INFO reply.
+std::string info_field(const std::string& info, const std::string& field) {
+  auto at = info.find(field + ":");
+  if (at == std::string::npos) return {};
+  at += field.size() + 1;
+  auto end = info.find_first_of("\r\n", at);
+  return info.substr(at, end == std::string::npos ? end : end - at);
+}
+
+}  // namespace
+
+RedisDatabase::RedisDatabase(remote::NodeSet& nodes, DatabaseOptions options)
+    : nodes_(nodes), options_(std::move(options)) {
+  for (const auto& [name, value] : options_.settings) {
+    if (name == "read-from") {
+      if (value != "primary" && value != "replica") {
+        throw DatabaseError("redis: read-from must be primary or replica, not '" + value + "'");
+      }
+      read_from_replica_ = value == "replica";
+    } else if (name == "wait") {
+      try {
+        wait_replicas_ = std::stoi(value);
+      } catch (const std::exception&) {
+        wait_replicas_ = -1;
+      }
+      if (wait_replicas_ < 0)
+        throw DatabaseError("redis: wait must be a count, not '" + value + "'");
+    } else {
+      throw DatabaseError("redis has no setting '" + name + "' (it has read-from, wait)");
+    }
+  }
+}
+
+std::string RedisDatabase::node_dir(const remote::Node& node) {
+  std::string base = "/var/lib/faultline/redis/";
+  if (node.local && !node.cluster.empty()) base += node.cluster + "/";
+  return base + node.name;
+}
+
+void RedisDatabase::log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+void RedisDatabase::run(const std::string& node, const remote::Command& command) {
+  nodes_.session(node).run(command);
+}
+
+remote::Command RedisDatabase::start_command(const remote::Node& node) const {
+  return launch_command(node, "start");
+}
+
+remote::Command RedisDatabase::restart_command(const remote::Node& node) const {
+  return launch_command(node, "restart");
+}
+
+remote::Command RedisDatabase::launch_command(const remote::Node& node, const char* mode) const {
+  const std::string dir = node_dir(node);
+  std::vector<std::string> args{dir,
+                                mode,
+                                "redis-server",
+                                "--port",
+                                std::to_string(kRedisPort),
+                                "--bind",
+                                node.host,
+                                "--protected-mode",
+                                "no",
+                                "--daemonize",
+                                "yes",
+                                "--pidfile",
+                                dir + "/redis.pid",
+                                "--logfile",
+                                dir + "/redis.log",
+                                "--dir",
+                                dir,
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--repl-diskless-sync-delay",
+                                "0"};
+  const remote::Node& primary = nodes_.nodes().front();
+  if (node.name != primary.name) {
+    args.insert(args.end(), {"--replicaof", primary.host, std::to_string(kRedisPort)});
+  }
+  return script(kStartScript, std::move(args));
+}
+
+ProcessLocation RedisDatabase::process_location(const remote::Node& node) const {
+  return ProcessLocation{node_dir(node) + "/redis.pid", "redis-server"};
+}
+
+void RedisDatabase::setup() {
+  if (options_.install_if_missing) nodes_.run_all(script(kInstallScript, {}, 15min));
+  nodes_.run_each(nodes_.names(),
+                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+  log("redis: primary " + nodes_.names().front() + ", " +
+      std::to_string(nodes_.nodes().size() - 1) + " replicas" +
+      (read_from_replica_ ? ", reads from replicas" : "") +
+      (wait_replicas_ ? ", WAIT " + std::to_string(wait_replicas_) : ""));
+  nodes_.run_each(nodes_.names(), [this](const remote::Node& node) { return start_command(node); });
+  if (!wait_healthy(options_.healthy_timeout)) {
+    throw DatabaseError("redis did not become healthy within " +
+                        std::to_string(options_.healthy_timeout.count() / 1000) +
+                        " s (see each node's redis.log under " + node_dir(nodes_.nodes().front()) +
+                        ")");
+  }
+}
+
+void RedisDatabase::teardown() {
+  nodes_.run_each(nodes_.names(),
+                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+}
+
+bool RedisDatabase::wait_healthy(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto& nodes = nodes_.nodes();
+  std::string problem;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto infos = parallel<std::string>(nodes.size(), [&](std::size_t i) {
+      std::string error;
+      auto info = redis_command(nodes[i].host, {"INFO", "replication"}, 1s, &error);
+      return info ? *info : "error:" + error;
+    });
+    problem.clear();
+    for (std::size_t i = 0; i < nodes.size() && problem.empty(); ++i) {
+      const std::string& info = infos[i];
+      if (info.rfind("error:", 0) == 0) {
+        problem = nodes[i].name + ": " + info.substr(6);
+      } else if (i == 0 && info_field(info, "role") != "master") {
+        problem = nodes[i].name + ": not the primary";
+      } else if (i > 0 && info_field(info, "master_link_status") != "up") {
+        problem = nodes[i].name + ": replication link not up";
+      }
+    }
+    if (problem.empty()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  log("redis: not healthy: " + problem);
+  return false;
+}
+
+void RedisDatabase::start(const std::string& node) {
+  run(node, start_command(nodes_.node(node)));
+}
+void RedisDatabase::kill(const std::string& node) {
+  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "KILL"}));
+}
+void RedisDatabase::pause(const std::string& node) {
+  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "STOP"}));
+}
+void RedisDatabase::resume(const std::string& node) {
+  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "CONT"}));
+}
+
+std::vector<std::string> RedisDatabase::primaries() {
+  const auto& nodes = nodes_.nodes();
+  auto roles = parallel<std::string>(nodes.size(), [&](std::size_t i) {
+    auto info = redis_command(nodes[i].host, {"INFO", "replication"}, 500ms);
+    return info ? info_field(*info, "role") : std::string();
+  });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (roles[i] == "master") out.push_back(nodes[i].name);
+  }
+  return out;
+}
+
+void RedisDatabase::download_logs(const std::filesystem::path& dir) {
+  const auto& nodes = nodes_.nodes();
+  auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) -> std::string {
+    try {
+      std::string data =
+          nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/redis.log", true);
+      std::filesystem::create_directories(dir / nodes[i].name);
+      std::ofstream out(dir / nodes[i].name / "redis.log", std::ios::binary | std::ios::trunc);
+      out << data;
+      return out.flush() ? std::string()
+                         : "cannot write " + (dir / nodes[i].name / "redis.log").string();
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  });
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!problems[i].empty())
+      log("redis: log of " + nodes[i].name + " not downloaded: " + problems[i]);
+  }
+}
+
+std::string RedisDatabase::version() {
+  std::string out =
+      nodes_.session(nodes_.names().front()).run(remote::Command{"redis-server", "--version"}).out;
+  auto at = out.find("v=");
+  if (at == std::string::npos) return "unknown";
+  auto end = out.find(' ', at);
+  return out.substr(at + 2, end == std::string::npos ? end : end - at - 2);
+}
+
+std::unique_ptr<Client> RedisDatabase::client(const std::string& node,
+                                              const ClientOptions& options) {
+  const auto& nodes = nodes_.nodes();
+  RedisClientConfig config;
+  config.primary = {nodes.front().name, nodes.front().host};
+  config.reads = config.primary;
+  config.own = {node, nodes_.node(node).host};
+  if (read_from_replica_ && nodes.size() > 1) {
+    const remote::Node& own = nodes_.node(node);
+    config.reads = own.name != nodes.front().name ? RedisEndpoint{own.name, own.host}
+                                                  : RedisEndpoint{nodes[1].name, nodes[1].host};
+  }
+  config.wait_replicas = wait_replicas_;
+  return std::make_unique<RedisClient>(config, options);
+}
+
+}  // namespace faultline::adapters

@@ -1,0 +1,204 @@
+// `faultline compare`: the same workload and fault schedule (same seed), once per consistency
+// mode of one store, side by side: verdict and anomalies, staleness, convergence,
+// availability under faults, latency. The measured trade-off between strong and eventual.
+//
+//   faultline compare --db etcd --modes read-consistency=linearizable,read-consistency=serializable
+//                     --workload register --nemesis partition --time-limit 60 [--json]
+//
+// Every mode is validated before anything runs (exit 64). Each run is an ordinary run of
+// controller/run/ with its own directory; its results.json carries the "tradeoff" object.
+// Prints the table (stderr with --json, which prints the JSON array on stdout) and writes
+// one HTML page. Exit 0 once every run completed: weaker modes are expected to be invalid.
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "checker/staleness/tradeoff.h"
+#include "controller/commands.h"
+#include "controller/compare/comparison_view.h"
+#include "controller/compare/modes.h"
+#include "controller/errors.h"
+#include "controller/exit_codes.h"
+#include "controller/run/analysis.h"
+#include "controller/run/run_store.h"
+#include "controller/run/runner.h"
+#include "remote/local_cluster.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CompareCli {
+  TestConfig config;
+  std::string modes;
+  std::uint64_t seed = 0;
+  bool json = false;
+  std::string html;
+  double convergence_timeout_s = 0;  // 0: the run's (its --recovery-timeout)
+};
+
+// Nodes the runs will use: the given ones, or the local cluster (as it is, or as a run would
+// bring it up).
+std::size_t node_count(const TestConfig& c) {
+  const remote::NodeOptions& o = c.nodes;
+  if (o.nodes.empty() && o.nodes_file.empty() && !remote::cluster_status(o.cluster).healthy()) {
+    return static_cast<std::size_t>(c.cluster_size);
+  }
+  return remote::resolve_nodes(o).nodes.size();
+}
+
+boost::json::object read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw InputMissing(file.string() + ": cannot open");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::json::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) throw std::runtime_error(file.string() + ": not a JSON object");
+  return v.as_object();
+}
+
+// The run's trade-off summary: results.json's own, else (or with another convergence timeout)
+// computed from its history.
+boost::json::object summary_of(const fs::path& run_dir, const std::string& mode,
+                               std::optional<double> timeout_s) {
+  boost::json::object results = read_json(run_dir / "results.json");
+  boost::json::object summary;
+  const auto* stored = results.if_contains("tradeoff");
+  if (stored && stored->is_object() && !timeout_s) {
+    summary = stored->as_object();
+  } else {
+    History h = read_run_history(run_dir / "history.jsonl", nullptr);
+    TradeoffOptions options;
+    options.convergence_timeout_s = timeout_s.value_or(options.convergence_timeout_s);
+    summary = tradeoff_summary(h, results, options);
+  }
+  summary["mode"] = mode;
+  summary["run"] = fs::absolute(run_dir).lexically_normal().string();
+  return summary;
+}
+
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &local);
+  return text;
+}
+
+// Sends std::cout to std::cerr while alive (the runs print their verdicts; --json keeps
+// stdout for the array).
+class CoutToCerr {
+ public:
+  explicit CoutToCerr(bool on) : old_(on ? std::cout.rdbuf(std::cerr.rdbuf()) : nullptr) {}
+  ~CoutToCerr() {
+    if (old_) std::cout.rdbuf(old_);
+  }
+
+ private:
+  std::streambuf* old_;
+};
+
+int run_compare(const CompareCli& cli, const std::vector<Mode>& modes, const TestConfig& base) {
+  boost::json::array summaries;
+  for (const Mode& mode : modes) {
+    TestPlan plan = validate(apply_mode(base, mode));
+    std::cerr << "faultline compare: mode " << mode.text << " (seed " << plan.seed << ")\n";
+    {
+      CoutToCerr redirect(cli.json);
+      run_tests(plan);
+    }
+    fs::path latest = fs::path(base.store) / "latest";
+    fs::path run_dir = fs::is_symlink(latest) ? fs::canonical(latest) : latest;
+    summaries.push_back(summary_of(run_dir, mode.text,
+                                   cli.convergence_timeout_s > 0
+                                       ? std::optional<double>(cli.convergence_timeout_s)
+                                       : std::nullopt));
+  }
+  std::string title = "faultline compare: " + base.db + ", " + base.workload +
+                      " workload, nemesis " + base.nemesis + ", " +
+                      std::to_string(static_cast<long>(base.time_limit_s)) + " s, seed " +
+                      std::to_string(*base.seed);
+  fs::path html = cli.html.empty()
+                      ? fs::path(base.store) / "compare" /
+                            (base.db + "-" + base.workload + "-" + timestamp() + ".html")
+                      : fs::path(cli.html);
+  if (html.has_parent_path()) fs::create_directories(html.parent_path());
+  {
+    std::ofstream out(html, std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + html.string());
+    out << comparison_html(title, summaries);
+  }
+  std::ostream& table = cli.json ? std::cerr : std::cout;
+  table << title << "\n" << comparison_table(summaries) << "report: " << html.string() << "\n";
+  if (cli.json) std::cout << pretty_json(summaries) << "\n";
+  return kExitValid;
+}
+
+}  // namespace
+
+void add_compare_commands(CLI::App& app, CommandAction& action) {
+  auto o = std::make_shared<CompareCli>();
+  TestConfig& c = o->config;
+  c.nemesis = "partition";
+  auto* cmd = app.add_subcommand(
+      "compare",
+      "Run the same workload and faults once per consistency mode of a store and "
+      "compare staleness, convergence, availability and latency side by side");
+  cmd->add_option("--db", c.db, "Database: etcd, redis, postgres")->capture_default_str();
+  cmd->add_option("--modes", o->modes,
+                  "Modes, comma-separated, each option=value (several joined by '+'): etcd "
+                  "read-consistency=linearizable|serializable; redis read-from=primary|replica, "
+                  "wait=N; postgres read-from=primary|standby, "
+                  "synchronous-commit=off|local|on|remote_apply")
+      ->required();
+  cmd->add_option("--workload", c.workload, "Workload: register or set")->capture_default_str();
+  cmd->add_option("--nemesis", c.nemesis, "Faults (as for `test`)")->capture_default_str();
+  cmd->add_option("--time-limit", c.time_limit_s, "Seconds of client operations per mode")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed shared by every mode (default: random)");
+  cmd->add_option("--nemesis-interval", c.nemesis_interval_s, "Seconds between fault changes")
+      ->capture_default_str();
+  cmd->add_option("--concurrency", c.concurrency, "Client processes: a count, or Kn for K per node")
+      ->capture_default_str();
+  cmd->add_option("--rate", c.rate, "Operations per second over all clients (0: unlimited)")
+      ->capture_default_str();
+  cmd->add_option("--op-timeout", c.op_timeout_ms, "Timeout of each client request (ms)")
+      ->capture_default_str();
+  cmd->add_option("--recovery-timeout", c.recovery_timeout_s,
+                  "Seconds to wait for the cluster to recover after healing")
+      ->capture_default_str();
+  cmd->add_option("--convergence-timeout", o->convergence_timeout_s,
+                  "Seconds after the last heal within which every node must agree (default: "
+                  "--recovery-timeout)");
+  cmd->add_option("--cluster-size", c.cluster_size, "Nodes of the local cluster, if brought up")
+      ->capture_default_str();
+  cmd->add_option("--store", c.store, "Directory of run directories")->capture_default_str();
+  cmd->add_option("--name", c.name, "Prefix of the runs' test names");
+  cmd->add_option("--html", o->html,
+                  "Write the side-by-side page here (default: <store>/compare/)");
+  cmd->add_flag("--json", o->json, "Print the comparison as a JSON array on stdout");
+  remote::add_node_options(*cmd, c.nodes);
+  cmd->callback([o, cmd, &action] {
+    TestConfig base = o->config;
+    std::vector<Mode> modes = parse_modes(base.db, o->modes);
+    base.seed = cmd->count("--seed") > 0
+                    ? o->seed
+                    : (std::uint64_t{std::random_device{}()} << 32) | std::random_device{}();
+    if (cmd->count("--convergence-timeout") > 0 && !(o->convergence_timeout_s > 0)) {
+      throw UsageError("--convergence-timeout must be positive");
+    }
+    for (const Mode& m : modes) validate(apply_mode(base, m));  // numbers, workload, nemesis
+    check_modes_fit(modes, node_count(base));
+    action = [o, modes, base] { return run_compare(*o, modes, base); };
+  });
+}
+
+}  // namespace faultline

@@ -1,0 +1,118 @@
+// `faultline test` (a test run against a real cluster) and `faultline demo` (the same with
+// good defaults on the local cluster). The run itself: controller/run/runner.h.
+
+#include <memory>
+
+#include "adapters/db.h"
+#include "controller/commands.h"
+#include "controller/run/runner.h"
+
+namespace faultline {
+namespace {
+
+struct TestCli {
+  TestConfig config;
+  std::uint64_t seed = 0;
+  double read_share = -1;
+};
+
+void add_workload_options(CLI::App& cmd, TestCli& o) {
+  WorkloadOptions& w = o.config.workload_options;
+  cmd.add_option("--keys", w.keys, "register: keys in use at a time")->capture_default_str();
+  cmd.add_option("--ops-per-key", w.ops_per_key,
+                 "register: operations per key before moving to fresh keys")
+      ->capture_default_str();
+  cmd.add_option("--read-share", o.read_share,
+                 "Share of reads among operations (default: register 0.5, set 0.1, bank 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--cas-share", w.cas_share, "register: share of compare-and-set operations")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd.add_option("--accounts", w.accounts, "bank: number of accounts")->capture_default_str();
+  cmd.add_option("--total", w.total, "bank: money in all accounts together")->capture_default_str();
+}
+
+void add_run_options(CLI::App& cmd, TestCli& o) {
+  TestConfig& c = o.config;
+  remote::add_node_options(cmd, c.nodes);
+  cmd.add_option("--cluster-size", c.cluster_size,
+                 "Nodes of the local cluster, when this run has to bring it up")
+      ->capture_default_str();
+  cmd.add_option("--time-limit", c.time_limit_s, "Seconds of client operations")
+      ->capture_default_str();
+  cmd.add_option("--seed", o.seed, "Random seed of operations and faults (default: random)");
+  cmd.add_option("--store", c.store, "Directory of run directories")->capture_default_str();
+  cmd.add_option("--nemesis-interval", c.nemesis_interval_s,
+                 "Seconds between fault changes: a fault starts, lasts this long, and the "
+                 "next starts after as long again")
+      ->capture_default_str();
+  cmd.add_option("--op-timeout", c.op_timeout_ms, "Timeout of each client request (ms)")
+      ->capture_default_str();
+  cmd.add_option("--recovery-timeout", c.recovery_timeout_s,
+                 "Seconds to wait for the cluster to recover after healing")
+      ->capture_default_str();
+  cmd.add_option("--check-time-limit", c.check_time_limit_s,
+                 "Seconds the linearizability search may take (0: no limit)")
+      ->capture_default_str();
+}
+
+TestConfig finish(const TestCli& o, const CLI::App& cmd) {
+  TestConfig config = o.config;
+  if (cmd.count("--seed") > 0) config.seed = o.seed;
+  if (o.read_share >= 0) config.workload_options.read_share = o.read_share;
+  return config;
+}
+
+}  // namespace
+
+void add_test_commands(CLI::App& app, CommandAction& action) {
+  auto o = std::make_shared<TestCli>();
+  auto* test = app.add_subcommand(
+      "test", "Run a workload against a database cluster under faults, record the history and "
+              "check it (exit 0 valid, 1 invalid, 2 unknown)");
+  TestConfig& c = o->config;
+  std::string dbs;
+  for (const auto& name : adapters::database_names()) dbs += (dbs.empty() ? "" : ", ") + name;
+  test->add_option("--db", c.db, "Database: " + dbs)->capture_default_str();
+  test->add_option("--workload", c.workload, "Workload: register, set or bank")
+      ->capture_default_str();
+  test->add_option("--nemesis", c.nemesis,
+                   "Faults: none, or kinds among partition, clock, kill, pause, packet "
+                   "(comma-separated), or all")
+      ->capture_default_str();
+  test->add_option("--concurrency", c.concurrency,
+                   "Client processes: a count, or Kn for K per node")
+      ->capture_default_str();
+  test->add_option("--rate", c.rate, "Operations per second over all clients (0: unlimited)")
+      ->capture_default_str();
+  test->add_option("--read-consistency", c.read_consistency,
+                   "linearizable, or serializable (reads served locally, possibly stale)")
+      ->capture_default_str();
+  test->add_option("--test-count", c.test_count,
+                   "Run the test this many times; the exit code is the worst verdict")
+      ->capture_default_str();
+  test->add_option("--name", c.name, "Test name (default <db>-<workload>[-<nemesis>])");
+  add_run_options(*test, *o);
+  add_workload_options(*test, *o);
+  test->callback([o, test, &action] {
+    TestPlan plan = validate(finish(*o, *test));
+    action = [plan] { return run_tests(plan); };
+  });
+
+  auto d = std::make_shared<TestCli>();
+  d->config.workload = "register";
+  d->config.nemesis = "partition,kill";
+  d->config.nemesis_interval_s = 8;
+  d->config.workload_options.keys = 8;
+  auto* demo = app.add_subcommand(
+      "demo", "faultline's main job, with good defaults: etcd on the local 5-node cluster "
+              "(brought up if absent), a register workload on several keys under partitions "
+              "and killed processes for 60 s, then the verdict and the run directory");
+  add_run_options(*demo, *d);
+  demo->callback([d, demo, &action] {
+    TestPlan plan = validate(finish(*d, *demo));
+    action = [plan] { return run_tests(plan); };
+  });
+}
+
+}  // namespace faultline

@@ -1,0 +1,45 @@
+#pragma once
+// Consistency modes of `faultline compare`: "--modes k=v,k=v" names one mode per comma; a
+// mode may set several options joined by '+' ("read-from=replica+wait=1"). Each option is
+// one the store has (kStoreOptions in modes.cpp):
+//   etcd      read-consistency = linearizable | serializable
+//   redis     read-from = primary | replica, wait = N (replicas to WAIT for after writes)
+//   postgres  read-from = primary | standby,
+//             synchronous-commit = off | local | on | remote_apply
+// Everything here is checked before anything runs; problems throw UsageError (exit 64).
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "controller/run/test_config.h"
+
+namespace faultline {
+
+struct Mode {
+  std::string text;  // as given, e.g. "read-from=replica"
+  std::map<std::string, std::string> options;
+  std::size_t nodes_needed = 1;  // replicas the mode reads from or waits for
+};
+
+// Parses and validates `text` for `db`. Throws UsageError naming the offending option and
+// what the store accepts.
+std::vector<Mode> parse_modes(const std::string& db, const std::string& text);
+
+// Throws UsageError when a mode needs more nodes than `nodes` (replicas on a 1-node cluster).
+void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes);
+
+// `base` with the mode's options applied (etcd's read-consistency is TestConfig's own field;
+// other options go to db_settings) and a test name of its own.
+TestConfig apply_mode(const TestConfig& base, const Mode& mode);
+
+}  // namespace faultline
+
+namespace faultline {
+
+// The mode a configuration runs in, as `--modes` would name it: "read-consistency=serializable"
+// for etcd, the db_settings joined by '+' otherwise ("" when none).
+std::string mode_text(const TestConfig& config);
+
+}  // namespace faultline

@@ -1,0 +1,63 @@
+#pragma once
+// TestConfig: everything `faultline test` (and `demo`) needs to run a test, as given on the
+// command line; validate() turns it into a TestPlan or throws UsageError with one clear line,
+// before anything touches a node.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "nemesis/fault.h"
+#include "remote/node_options.h"
+#include "workloads/workload.h"
+
+namespace faultline {
+
+struct TestConfig {
+  std::string db = "etcd";
+  std::string workload = "register";
+  std::string nemesis = "none";          // "none", or kinds: "partition,kill", "all"
+  double nemesis_interval_s = 10;        // a fault starts every other interval, lasts one
+  remote::NodeOptions nodes;             // default: the local cluster `nodes.cluster`
+  int cluster_size = 5;                  // nodes of a local cluster this run brings up
+  std::string concurrency = "2n";        // N, or Kn = K per node
+  double rate = 0;                       // total ops/s; 0 = unlimited
+  double time_limit_s = 60;
+  std::optional<std::uint64_t> seed;     // default: drawn at random, recorded in test.json
+  std::string store = "store";
+  std::string read_consistency = "linearizable";  // or "serializable"
+  // Adapter knobs by name (redis: read-from, wait), passed to DatabaseOptions::settings.
+  std::map<std::string, std::string> db_settings;
+  int test_count = 1;
+  std::string name;                      // default: <db>-<workload>[-<nemesis>][-serializable]
+  int op_timeout_ms = 2'000;             // per client request
+  double recovery_timeout_s = 30;        // after healing, wait this long for a healthy cluster
+  double check_time_limit_s = 0;         // linearizability search; 0 = none
+  WorkloadOptions workload_options;      // keys, shares, accounts...
+};
+
+// A validated configuration.
+struct TestPlan {
+  TestConfig config;
+  std::vector<nemesis::FaultKind> faults;  // empty: no nemesis
+  bool linearizable_reads = true;
+  std::uint64_t seed = 0;
+  std::string test_name;
+};
+
+// Checks everything that needs no node: db, workload, nemesis kinds, read consistency,
+// numbers in range. Throws UsageError.
+TestPlan validate(const TestConfig& config);
+
+// The number of client workers for `nodes` nodes ("6" -> 6, "3n" -> 3 * nodes). Throws
+// UsageError.
+std::size_t parse_concurrency(const std::string& text, std::size_t nodes);
+
+// test.json's "config" object.
+boost::json::object config_json(const TestPlan& plan);
+
+}  // namespace faultline

@@ -1,0 +1,22 @@
+#pragma once
+// Restarting the processes a kill fault killed, wherever a node's kill marker says so: with
+// the adapter's restart command when there is an adapter, else with the command the marker
+// kept. Shared by stop-kill and heal.
+
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "nemesis/context.h"
+
+namespace faultline::nemesis {
+
+struct RestartResult {
+  NodeOutcomes outcomes;     // nodes that had a kill marker (or could not be read)
+  boost::json::object value; // node -> the restart command run
+};
+
+RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names);
+
+}  // namespace faultline::nemesis

@@ -1,0 +1,22 @@
+#pragma once
+// JUnit XML for CI: one <testsuite>, one <testcase> per checker (for a partitioned
+// checker: one per invalid or unknown partition, plus one for all its valid ones).
+// An invalid verdict is a <failure message="..."> whose body is the explanation; an
+// unknown one is an <error type="unknown"> (undecided is not a pass). Every text is
+// XML-escaped.
+
+#include <filesystem>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+namespace faultline {
+
+// `suite` names the test suite (e.g. the history file or the test's name).
+std::string render_junit(const boost::json::object& results, const std::string& suite);
+
+// Writes render_junit() to `path`; throws std::runtime_error naming it on failure.
+void write_junit(const boost::json::object& results, const std::string& suite,
+                 const std::filesystem::path& path);
+
+}  // namespace faultline

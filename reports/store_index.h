@@ -1,0 +1,36 @@
+#pragma once
+// The run store as a list: every run directory under a store (store/<name>/<time>/ as
+// `faultline test` writes it, or any directory holding history.jsonl or results.json,
+// up to three levels down; symbolic links such as store/latest are not followed), with
+// what its test.json and results.json say. `faultline serve` shows it as a page.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+namespace faultline {
+
+struct RunSummary {
+  std::string path;        // relative to the store, '/'-separated: "etcd-register/20250101T120000"
+  std::string name;        // test name (test.json "name", else the parent directory)
+  std::string start_time;  // ISO 8601 when known, else ""
+  std::string database, workload, faults;  // "" when unknown
+  double duration_s = -1;  // -1 when unknown
+  std::string verdict;     // "valid" | "invalid" | "unknown" | "incomplete" (no results.json)
+  bool has_report = false; // report.html exists
+};
+
+// Runs under `store`, newest first. A run whose test.json or results.json is
+// unreadable is still listed (its fields unknown). Missing store: empty list.
+std::vector<RunSummary> scan_store(const std::filesystem::path& store);
+
+boost::json::array runs_to_json(const std::vector<RunSummary>& runs);
+
+// The store's index page: one self-contained HTML page (sortable, filterable table of
+// runs linking to /runs/<path>/report.html and their files).
+std::string render_store_index(const std::filesystem::path& store,
+                               const std::vector<RunSummary>& runs);
+
+}  // namespace faultline

@@ -1,0 +1,92 @@
+// Availability and latency inside and outside fault windows, on hand-made histories.
+
+#include "checker/perf/availability.h"
+
+#include <gtest/gtest.h>
+
+#include "checker/perf/fault_windows.h"
+#include "history_builder.h"
+
+namespace faultline {
+namespace {
+
+using testing::HistoryBuilder;
+
+History partitioned_history() {
+  // Outside: 3 ok ops (latencies 10, 20, 30 ms). Inside [100, 200]: one ok read (5 ms), one
+  // failed read, one write that never completes. A final read after healing is not counted.
+  return HistoryBuilder()
+      .write(0, 1, 0, 10)
+      .read(1, 1, 20, 40)
+      .write(0, 2, 50, 80)
+      .nemesis("start-partition", 100)
+      .read(1, 2, 110, 115)
+      .op(2, "read", nullptr, 120, 130, "fail")
+      .write(0, 3, 150, -1)
+      .nemesis("stop-partition", 200)
+      .op(3, "read", nullptr, 300, 301, "ok", 2, "n1", nullptr, true)
+      .build();
+}
+
+TEST(FaultWindows, StartAndStopDelimitAWindow) {
+  auto windows = fault_windows(partitioned_history());
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_EQ(windows[0].kind, "partition");
+  EXPECT_EQ(windows[0].start, 100'000'000);
+  EXPECT_EQ(windows[0].end, 200'000'000);
+  EXPECT_FALSE(windows[0].open);
+  EXPECT_EQ(last_heal_time(partitioned_history()), 200'000'000);
+}
+
+TEST(FaultWindows, AFaultNeverStoppedLastsToTheEnd) {
+  History h = HistoryBuilder().nemesis("start-kill", 10).write(0, 1, 20, 50).build();
+  auto windows = fault_windows(h);
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_TRUE(windows[0].open);
+  EXPECT_EQ(windows[0].end, 50'000'000);
+}
+
+TEST(Availability, SplitsOperationsByFaultWindow) {
+  AvailabilityResult r = check_availability(partitioned_history());
+  EXPECT_EQ(r.fault_windows, 1u);
+  EXPECT_EQ(r.outside_faults.operations, 3u);
+  EXPECT_DOUBLE_EQ(r.outside_faults.availability(), 1.0);
+  EXPECT_DOUBLE_EQ(r.outside_faults.latency_ms.p50, 20.0);
+  EXPECT_DOUBLE_EQ(r.outside_faults.latency_ms.max, 30.0);
+  EXPECT_EQ(r.in_faults.operations, 3u);
+  EXPECT_EQ(r.in_faults.ok, 1u);
+  EXPECT_EQ(r.in_faults.fail, 1u);
+  EXPECT_EQ(r.in_faults.info, 1u);
+  EXPECT_NEAR(r.in_faults.availability(), 1.0 / 3, 1e-12);
+  EXPECT_DOUBLE_EQ(r.in_faults.by_f_ms.at("read").max, 5.0);
+  EXPECT_EQ(r.all.operations, 6u);  // the final read is not counted
+  auto json = r.to_json();
+  EXPECT_DOUBLE_EQ(json.at("in_faults").at("by_f").at("read").at("availability").as_double(), 0.5);
+}
+
+TEST(Availability, ACasWhoseCompareFailedWasAnswered) {
+  History h = HistoryBuilder()
+                  .write(0, 1, 0, 10)
+                  .op(1, "cas", boost::json::array{7, 8}, 20, 30, "fail")  // no error: refused
+                  .build();
+  h.ops.push_back(h.ops[2]);  // the same cas again, refused by the compare
+  h.ops.push_back(h.ops[3]);
+  h.ops[4].time = 40'000'000;
+  h.ops[5].time = 50'000'000;
+  h.ops[5].error = boost::json::value("compare failed");
+  h.ops[4].index = 4;
+  h.ops[5].index = 5;
+  AvailabilityResult r = check_availability(h);
+  EXPECT_EQ(r.all.operations, 3u);
+  EXPECT_EQ(r.all.compare_failed, 1u);
+  EXPECT_NEAR(r.all.availability(), 2.0 / 3, 1e-12);
+}
+
+TEST(Availability, NoOperationsMeansNothingWasRefused) {
+  AvailabilityResult r = check_availability(HistoryBuilder().nemesis("start-partition", 1).build());
+  EXPECT_DOUBLE_EQ(r.in_faults.availability(), 1.0);
+  EXPECT_EQ(r.in_faults.latency_ms.count, 0u);
+}
+
+}  // namespace
+}  // namespace faultline

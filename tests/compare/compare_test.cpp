@@ -1,0 +1,118 @@
+// `faultline compare` end to end on a local cluster of its own: the directions of the
+// measured trade-off (never exact numbers). etcd serializable reads under partitions are
+// stale and not linearizable while linearizable reads are never stale; Redis replica reads
+// are stale while primary reads are not.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "tests/run/subprocess.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kFaultline = FAULTLINE_BINARY;
+
+// A uniquely named 3-node local cluster and a temporary store, removed whatever happens.
+class CompareOnLocalCluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_ = "fl-cmp-" + std::to_string(::getpid() % 100000);
+    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
+    auto up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes", "3"});
+    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  }
+  void TearDown() override {
+    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
+    std::error_code ec;
+    for (const char* db : {"etcd", "redis"})
+      fs::remove_all(fs::path("/var/lib/faultline") / db / cluster_, ec);
+    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
+    fs::remove_all(store_, ec);
+  }
+
+  // compare --json on this cluster; the array it prints, one object per mode.
+  boost::json::array compare(const std::string& db, const std::string& modes,
+                             const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv{kFaultline,
+                                  "compare",
+                                  "--cluster",
+                                  cluster_,
+                                  "--store",
+                                  store_.string(),
+                                  "--db",
+                                  db,
+                                  "--modes",
+                                  modes,
+                                  "--workload",
+                                  "register",
+                                  "--nemesis",
+                                  "partition",
+                                  "--nemesis-interval",
+                                  "3",
+                                  "--time-limit",
+                                  "12",
+                                  "--seed",
+                                  "42",
+                                  "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto r = testing::run(argv, 150s);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    boost::json::error_code ec;
+    boost::json::value v = boost::json::parse(r.out, ec);
+    EXPECT_FALSE(ec) << r.out << r.err;
+    if (ec || !v.is_array()) return {};
+    // The side-by-side page was written.
+    EXPECT_NE(r.err.find("report: "), std::string::npos) << r.err;
+    return v.as_array();
+  }
+
+  static double max_of(const boost::json::value& summary, const char* field) {
+    return summary.at(field).at("max").to_number<double>();
+  }
+
+  std::string cluster_;
+  fs::path store_;
+};
+
+TEST_F(CompareOnLocalCluster, EtcdSerializableReadsAreStaleAndLinearizableOnesAreNot) {
+  auto modes = compare("etcd", "read-consistency=linearizable,read-consistency=serializable");
+  ASSERT_EQ(modes.size(), 2u);
+  const auto& lin = modes[0].as_object();
+  const auto& ser = modes[1].as_object();
+  EXPECT_EQ(lin.at("mode"), "read-consistency=linearizable");
+  EXPECT_EQ(lin.at("valid"), boost::json::value(true)) << boost::json::serialize(lin);
+  EXPECT_EQ(max_of(lin, "staleness_ms"), 0.0);
+  EXPECT_EQ(max_of(lin, "staleness_versions"), 0.0);
+  EXPECT_EQ(ser.at("valid"), boost::json::value(false)) << boost::json::serialize(ser);
+  EXPECT_GT(max_of(ser, "staleness_ms"), 0.0);
+  EXPECT_GT(max_of(ser, "staleness_versions"), 0.0);
+  EXPECT_GT(ser.at("anomalies").as_object().size(), 0u);
+  EXPECT_TRUE(lin.at("availability_in_faults").is_number());
+  EXPECT_TRUE(ser.at("availability_outside_faults").is_number());
+  for (const auto& m : modes) {
+    EXPECT_TRUE(m.at("latency_ms").as_object().contains("p99"));
+    // Each run's results.json carries the same summary.
+    EXPECT_TRUE(fs::exists(fs::path(std::string(m.at("run").as_string())) / "results.json"));
+  }
+}
+
+TEST_F(CompareOnLocalCluster, RedisReplicaReadsAreStaleAndPrimaryReadsAreNot) {
+  // Redis answers in microseconds: a bounded rate keeps each run's history (and check) small.
+  auto modes = compare("redis", "read-from=primary,read-from=replica", {"--rate", "1000"});
+  ASSERT_EQ(modes.size(), 2u);
+  const auto& primary = modes[0].as_object();
+  const auto& replica = modes[1].as_object();
+  EXPECT_EQ(max_of(primary, "staleness_ms"), 0.0) << boost::json::serialize(primary);
+  EXPECT_EQ(primary.at("valid"), boost::json::value(true)) << boost::json::serialize(primary);
+  EXPECT_GT(max_of(replica, "staleness_ms"), 0.0) << boost::json::serialize(replica);
+  EXPECT_EQ(replica.at("valid"), boost::json::value(false));
+}
+
+}  // namespace
+}  // namespace faultline

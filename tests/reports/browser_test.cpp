@@ -1,0 +1,215 @@
+// The report as a person sees it: rendered by headless Chromium, with no console
+// message, no network request, and its verdict, plots, timeline and anomalies on the
+// page. Screenshots go to the build's tests/artifacts/. Needs Debian's `chromium`.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "checker/bank/bank_checker.h"
+#include "checker/history/jsonl.h"
+#include "checker/set/set_checker.h"
+#include "tests/reports/chromium.h"
+#include "tests/reports/test_support.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+
+int run(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string chromium_or_skip() {
+  auto chromium = test::find_chromium();
+  return chromium ? *chromium : std::string();
+}
+
+#define REQUIRE_CHROMIUM(var)                                                              \
+  std::string var = chromium_or_skip();                                                    \
+  if (var.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)"
+
+void expect_clean_load(const test::PageLoad& load) {
+  EXPECT_EQ(load.exit_code, 0);
+  EXPECT_TRUE(load.console.empty()) << "console: " << load.console.front();
+  EXPECT_TRUE(load.page_requests.empty()) << "request: " << load.page_requests.front();
+  EXPECT_NE(load.dom.find("data-rendered=\"1\""), std::string::npos) << "the scripts did not finish";
+}
+
+// A run directory as `faultline test` leaves it, with hostile values in its history,
+// its test.json and its results.
+fs::path make_run(const fs::path& dir) {
+  History h = test::hostile_history(4000, 8);
+  std::ofstream history(dir / "history.jsonl");
+  write_jsonl(h, history);
+  history.close();
+  test::write_file(dir / "test.json", R"({"name": "etcd \"<script>alert('name')</script>", "db": "etcd",
+      "workload": "register", "nemesis": ["partition"], "seed": 42,
+      "argv": ["faultline", "test", "--db", "etcd", "--seed", "42"]})");
+  // An invalid partition whose culprit is the history's 11th invocation.
+  const Operation& culprit = h.ops[10];
+  boost::json::object op = {{"index", culprit.index}, {"process", culprit.process}, {"outcome", "ok"},
+                            {"op", "read 3 <img src=x onerror=alert(1)>"}};
+  boost::json::object results = {
+      {"schema", "faultline.results/1"}, {"checker", "linearizability"}, {"model", "cas-register"},
+      {"verdict", "invalid"},
+      {"partitions", boost::json::array{{{"verdict", "invalid"},
+                                         {"explanation", {{"culprit", op},
+                                                          {"states", boost::json::array{{{"state", "4"}, {"why", "read 3, but the register holds 4"}}}},
+                                                          {"core", boost::json::array{op}},
+                                                          {"text", "read 3 cannot be linearized"}}}}}}};
+  test::write_file(dir / "results.json", boost::json::serialize(results));
+  return dir;
+}
+
+TEST(ReportInChromium, RunReportShowsVerdictPlotsTimelineAndStaysInert) {
+  REQUIRE_CHROMIUM(chromium);
+  test::TempDir dir;
+  make_run(dir.path());
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 1);
+
+  test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string(),
+                                        fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-run.png");
+  expect_clean_load(load);
+  EXPECT_NE(load.dom.find("data-verdict=\"invalid\""), std::string::npos);
+  EXPECT_NE(load.dom.find("id=\"latency-plot\""), std::string::npos);
+  EXPECT_NE(load.dom.find("id=\"throughput-plot\""), std::string::npos);
+  EXPECT_NE(load.dom.find("<canvas id=\"timeline-canvas\" data-ops=\"4000\""), std::string::npos);
+  EXPECT_NE(load.dom.find("faultline test --db etcd --seed 42"), std::string::npos);
+  EXPECT_NE(load.dom.find("Offending operation: process 2 read 3 &lt;img src=x onerror=alert(1)&gt;"),
+            std::string::npos);
+  // The hostile name is on the page as text, and no element came out of any value.
+  EXPECT_NE(load.dom.find("etcd \"&lt;script&gt;alert('name')&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(load.dom.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(load.dom.find("<img"), std::string::npos);
+  EXPECT_TRUE(fs::exists(fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-run.png"));
+}
+
+TEST(ReportInChromium, InvalidCheckNamesTheOffendingRead) {
+  REQUIRE_CHROMIUM(chromium);
+  test::TempDir dir;
+  fs::path out = dir.path() / "out";
+  std::string history = std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/jepsen/etcd_000.log";
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " check " + history + " --model cas-register --out " +
+                out.string() + " --junit " + (dir.path() / "junit.xml").string() + " > /dev/null"),
+            1);
+  auto results = boost::json::parse(test::read_file(out / "results.json")).as_object();
+  const auto& culprit =
+      results["partitions"].as_array()[0].as_object().at("explanation").as_object().at("culprit").as_object();
+  std::string op(culprit.at("op").as_string());
+  ASSERT_EQ(op.rfind("read ", 0), 0u) << "etcd_000's culprit is a read: " << op;
+  EXPECT_NE(test::read_file(dir.path() / "junit.xml").find("<failure message=\"operation #"), std::string::npos);
+
+  test::PageLoad load = test::load_page(chromium, "file://" + (out / "report.html").string(),
+                                        fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-check-invalid.png");
+  expect_clean_load(load);
+  EXPECT_NE(load.dom.find("data-verdict=\"invalid\""), std::string::npos);
+  std::string named = "Offending operation: process " + std::to_string(culprit.at("process").as_int64()) + " " + op;
+  auto anomalies = load.dom.find("id=\"anomalies\"");
+  ASSERT_NE(anomalies, std::string::npos);
+  EXPECT_NE(load.dom.find(named, anomalies), std::string::npos) << named;
+  EXPECT_NE(load.dom.find("class=\"mini-timeline\""), std::string::npos);
+}
+
+TEST(ReportInChromium, SetAndBankFindingsAreListed) {
+  REQUIRE_CHROMIUM(chromium);
+  using test::make_op;
+  History set;
+  set.source = "set.jsonl";
+  set.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000), make_op(1, OpType::kOk, 0, "add", 1, 2000),
+             make_op(2, OpType::kInvoke, 0, "add", 2, 3000), make_op(3, OpType::kOk, 0, "add", 2, 4000),
+             make_op(4, OpType::kInvoke, 1, "read", nullptr, 5000),
+             make_op(5, OpType::kOk, 1, "read", boost::json::array{1, 99}, 6000)};
+  set.ops[4].extra["final"] = true;
+  History bank;
+  bank.ops = {make_op(0, OpType::kInvoke, 2, "read", nullptr, 1000),
+              make_op(1, OpType::kOk, 2, "read", {{"a", 5}, {"b", 4}}, 2000)};
+  boost::json::object results = {
+      {"checkers", {{"set", check_set(set).to_json()},
+                    {"bank", check_bank(bank, BankCheckOptions{{"a", "b"}, 10, false, 10}).to_json()}}}};
+  test::TempDir dir;
+  std::ofstream history(dir.path() / "history.jsonl");
+  write_jsonl(set, history);
+  history.close();
+  test::write_file(dir.path() / "results.json", boost::json::serialize(results));
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 1);
+
+  test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string());
+  expect_clean_load(load);
+  auto anomalies = load.dom.find("id=\"anomalies\"");
+  ASSERT_NE(anomalies, std::string::npos);
+  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  EXPECT_NE(section.find("<strong>lost: </strong><span class=\"mono\">2</span>"), std::string::npos) << section;
+  EXPECT_NE(section.find("<strong>unexpected: </strong><span class=\"mono\">99</span>"), std::string::npos);
+  EXPECT_NE(section.find("Reads with a wrong total"), std::string::npos);
+  EXPECT_NE(section.find("<td>9</td>"), std::string::npos) << "the observed total";
+}
+
+// `faultline serve` as a child process; SIGTERM on destruction.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const fs::path& store) {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "serve", "--store", store.c_str(), "--port", "0", nullptr);
+      _exit(127);
+    }
+    close(fds[1]);
+    std::string line;
+    char c;
+    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+    close(fds[0]);
+    auto colon = line.rfind(':', line.find("/ ("));
+    if (colon != std::string::npos) port_ = std::stoi(line.substr(colon + 1));
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && exit_status_ < 0) stop();
+  }
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_status_;
+  }
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int exit_status_ = -1;
+};
+
+TEST(ServeInChromium, IndexListsRunsAndOpensTheirReports) {
+  REQUIRE_CHROMIUM(chromium);
+  test::TempDir dir;
+  fs::path run_dir = dir.path() / "store" / "etcd-register" / "20250102T030405";
+  fs::create_directories(run_dir);
+  make_run(run_dir);
+  ServeProcess serve(dir.path() / "store");
+  ASSERT_GT(serve.port(), 0) << "serve printed no address";
+  std::string base = "http://127.0.0.1:" + std::to_string(serve.port());
+
+  test::PageLoad index = test::load_page(chromium, base + "/", std::nullopt, 1280, 800, false);
+  expect_clean_load(index);
+  EXPECT_NE(index.dom.find("href=\"/runs/etcd-register/20250102T030405/report.html\""), std::string::npos);
+  EXPECT_NE(index.dom.find("<td class=\"verdict\">invalid</td>"), std::string::npos);
+
+  test::PageLoad report = test::load_page(chromium, base + "/runs/etcd-register/20250102T030405/report.html",
+                                          std::nullopt, 1280, 800, false);
+  expect_clean_load(report);
+  EXPECT_NE(report.dom.find("data-verdict=\"invalid\""), std::string::npos);
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+}  // namespace
+}  // namespace faultline
