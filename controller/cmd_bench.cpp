@@ -83,6 +83,7 @@ struct CheckBenchOptions {
   std::string model, format, initial;
   int threads = 0;
   bool no_partition = false, all_keys = false;
+  bool explain = false;  // off: the verdict alone, as Porcupine's timed check computes
   int repeat = 1;
   double time_limit = 0;
   std::size_t memory_limit = 0;
@@ -94,6 +95,7 @@ CheckOptions to_check_options(const CheckBenchOptions& o) {
   options.threads = o.threads;
   options.partition = !o.no_partition;
   options.all_keys = o.all_keys;
+  options.explain = o.explain;
   options.time_limit_s = o.time_limit;
   options.memory_limit_mib = o.memory_limit;
   if (!o.initial.empty()) {
@@ -256,6 +258,8 @@ void add_bench_commands(CLI::App& app, CommandAction& action) {
       ->check(CLI::NonNegativeNumber);
   check->add_flag("--no-partition", c->no_partition, "Check as one whole map, no split by key");
   check->add_flag("--all-keys", c->all_keys, "Decide every key, even after an invalid one");
+  check->add_flag("--explain", c->explain,
+                  "Also build explanations of invalid partitions (off: time the verdict only)");
   check->add_option("--repeat", c->repeat, "Check each history R times; report the median")
       ->check(CLI::PositiveNumber);
   check->add_option("--time-limit", c->time_limit, "Seconds per history (0 = none)")
