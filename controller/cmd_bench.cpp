@@ -238,14 +238,7 @@ int run_bench_scaling(const RegisterHistoryOptions& g, int repeat) {
 }  // namespace
 
 void add_bench_commands(CLI::App& app, CommandAction& action) {
-  // Other files add their own `bench` subcommands; whoever comes first creates it.
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");
-  } catch (const CLI::OptionNotFound&) {
-    bench = app.add_subcommand("bench", "Benchmarks (figures, not verdicts)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
 
   auto c = std::make_shared<CheckBenchOptions>();
   auto* check = bench->add_subcommand(

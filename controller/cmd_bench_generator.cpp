@@ -112,13 +112,7 @@ int bench_generator(const BenchGeneratorOptions& o) {
 }  // namespace
 
 void add_bench_generator_commands(CLI::App& app, CommandAction& action) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");
-  } catch (const CLI::OptionNotFound&) {
-    bench = app.add_subcommand("bench", "Benchmarks (figures, not verdicts)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto o = std::make_shared<BenchGeneratorOptions>();
   auto* cmd = bench->add_subcommand(
       "generator", "Operations per second the generator and recorder sustain (no-op client)");

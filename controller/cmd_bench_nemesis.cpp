@@ -70,13 +70,7 @@ int bench_nemesis(const BenchNemesisOptions& o) {
 }  // namespace
 
 void add_bench_nemesis_commands(CLI::App& app, CommandAction& action) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");
-  } catch (const CLI::OptionNotFound&) {
-    bench = app.add_subcommand("bench", "Benchmarks (figures, not verdicts)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto options = std::make_shared<BenchNemesisOptions>();
   auto* command = bench->add_subcommand(
       "nemesis", "Time applying and healing a partition on every node (needs the nodes)");

@@ -139,13 +139,7 @@ int run_bench_txn(const BenchTxnOptions& o) {
 }  // namespace
 
 void add_bench_txn_commands(CLI::App& app, CommandAction& action) {
-  CLI::App* bench = nullptr;
-  try {
-    bench = app.get_subcommand("bench");
-  } catch (const CLI::OptionNotFound&) {
-    bench = app.add_subcommand("bench", "Benchmarks of the checkers (figures, not verdicts)");
-    bench->require_subcommand(1);
-  }
+  CLI::App* bench = bench_group(app);
   auto o = std::make_shared<BenchTxnOptions>();
   auto* txn = bench->add_subcommand(
       "txn", "Generate list-append histories and time the transactional checker on them");

@@ -11,6 +11,9 @@ namespace faultline {
 
 using CommandAction = std::function<int()>;
 
+// The `bench` subcommand group, created by whichever bench file registers first.
+CLI::App* bench_group(CLI::App& app);
+
 void add_history_commands(CLI::App& app, CommandAction& action);
 void add_check_commands(CLI::App& app, CommandAction& action);
 void add_cluster_commands(CLI::App& app, CommandAction& action);
