@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 
+#include "adapters/daemon_script.h"
 #include "adapters/etcd/etcd_client.h"
 #include "remote/errors.h"
 
@@ -39,21 +40,6 @@ setsid "$@" >>"$dir/etcd.log" 2>&1 </dev/null &
 echo $! >"$dir/etcd.pid"
 )sh";
 
-// $1: the node's directory, $2: the signal. Signals etcd if it runs from that directory; for
-// KILL, waits until it is gone and removes the pid file.
-constexpr const char* kSignalScript = R"sh(dir=$1; sig=$2
-[ -f "$dir/etcd.pid" ] || exit 0
-pid=$(cat "$dir/etcd.pid")
-[ "$(cat /proc/"$pid"/comm 2>/dev/null)" = etcd ] || { rm -f "$dir/etcd.pid"; exit 0; }
-if [ "$sig" = KILL ]; then kill -CONT "$pid" 2>/dev/null; fi
-kill -"$sig" "$pid" || exit 1
-if [ "$sig" = KILL ]; then
-  i=0
-  while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-  rm -f "$dir/etcd.pid"
-fi
-)sh";
-
 // $1: the node's directory. Stops etcd and deletes everything of it.
 constexpr const char* kWipeScript = R"sh(dir=$1
 if [ -f "$dir/etcd.pid" ]; then
@@ -84,6 +70,11 @@ remote::Command script(const char* text, std::vector<std::string> args,
   command.sudo = true;
   command.timeout = timeout;
   return command;
+}
+
+// Sends `sig` (KILL, STOP, CONT) to the daemon whose pid file is in `dir`.
+remote::Command signal_daemon(const std::string& dir, const char* sig) {
+  return script(kSignalDaemonScript, {dir, sig, "etcd.pid", "etcd"});
 }
 
 bool is_ip_address(const std::string& host) {
@@ -255,13 +246,13 @@ bool EtcdDatabase::wait_healthy(std::chrono::milliseconds timeout) {
 void EtcdDatabase::start(const std::string& node) { run(node, start_command(nodes_.node(node))); }
 
 void EtcdDatabase::kill(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "KILL"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "KILL"));
 }
 void EtcdDatabase::pause(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "STOP"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "STOP"));
 }
 void EtcdDatabase::resume(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "CONT"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "CONT"));
 }
 
 std::vector<std::string> EtcdDatabase::primaries() {

@@ -4,6 +4,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/daemon_script.h"
 #include "adapters/redis/redis_client.h"
 
 namespace faultline::adapters {
@@ -31,20 +32,6 @@ if [ -f "$dir/redis.pid" ]; then
 fi
 cd "$dir" || exit 1
 "$@" </dev/null >>"$dir/redis.log" 2>&1
-)sh";
-
-// $1: the node's directory, $2: the signal. For KILL, waits until it is gone.
-constexpr const char* kSignalScript = R"sh(dir=$1; sig=$2
-[ -f "$dir/redis.pid" ] || exit 0
-pid=$(cat "$dir/redis.pid")
-[ "$(cat /proc/"$pid"/comm 2>/dev/null)" = redis-server ] || { rm -f "$dir/redis.pid"; exit 0; }
-if [ "$sig" = KILL ]; then kill -CONT "$pid" 2>/dev/null; fi
-kill -"$sig" "$pid" || exit 1
-if [ "$sig" = KILL ]; then
-  i=0
-  while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-  rm -f "$dir/redis.pid"
-fi
 )sh";
 
 constexpr const char* kWipeScript = R"sh(dir=$1
@@ -75,6 +62,11 @@ remote::Command script(const char* text, std::vector<std::string> args,
   command.sudo = true;
   command.timeout = timeout;
   return command;
+}
+
+// Sends `sig` (KILL, STOP, CONT) to the daemon whose pid file is in `dir`.
+remote::Command signal_daemon(const std::string& dir, const char* sig) {
+  return script(kSignalDaemonScript, {dir, sig, "redis.pid", "redis-server"});
 }
 
 template <typename T, typename F>
@@ -231,13 +223,13 @@ void RedisDatabase::start(const std::string& node) {
   run(node, start_command(nodes_.node(node)));
 }
 void RedisDatabase::kill(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "KILL"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "KILL"));
 }
 void RedisDatabase::pause(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "STOP"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "STOP"));
 }
 void RedisDatabase::resume(const std::string& node) {
-  run(node, script(kSignalScript, {node_dir(nodes_.node(node)), "CONT"}));
+  run(node, signal_daemon(node_dir(nodes_.node(node)), "CONT"));
 }
 
 std::vector<std::string> RedisDatabase::primaries() {
