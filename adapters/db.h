@@ -41,7 +41,7 @@ class DatabaseError : public std::runtime_error {
 };
 
 struct ClientOptions {
-  std::string workload;               // "register" | "set" | "bank"
+  std::string workload;               // "register", "set", "bank", "list-append", ...
   bool linearizable_reads = true;     // false: reads may be served locally (possibly stale)
   std::chrono::milliseconds timeout{2'000};  // per request
 };
@@ -126,6 +126,11 @@ class Database {
 
 // Database names make_database accepts.
 std::vector<std::string> database_names();
+// The transactional consistency model (checker/txn's names) that database `name` promises
+// with `settings`, e.g. postgres isolation=repeatable-read -> "snapshot-isolation"; empty
+// when it promises none (or has no transactions).
+std::string promised_consistency_model(const std::string& name,
+                                       const std::map<std::string, std::string>& settings);
 // Throws std::invalid_argument for an unknown name. `nodes` must outlive the result.
 std::unique_ptr<Database> make_database(const std::string& name, remote::NodeSet& nodes,
                                         const DatabaseOptions& options);

@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "checker/gen/list_append_history.h"
@@ -50,6 +51,14 @@ double cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// The 1-minute load average: other processes compete for the cores on a shared machine.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return in ? one : std::string("?");
+}
+
 double peak_rss_mib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -77,7 +86,9 @@ double target_for(std::size_t txns) {
 }
 
 int run_bench_txn(const BenchTxnOptions& o) {
-  std::cout << "(check_s is wall time; check_cpu_s / threads bounds it on an idle machine)\n";
+  std::cout << "(check_s is wall time; check_cpu_s / threads bounds it on an idle machine; "
+               "load average " << load_average() << " on " << std::thread::hardware_concurrency()
+            << " cores)\n";
   std::cout << "list-append check, " << o.threads << " threads, " << o.keys << " active keys, "
             << o.processes << " clients, 1-5 micro-ops, consistency model "
             << o.consistency_model << "\n";
@@ -123,8 +134,14 @@ int run_bench_txn(const BenchTxnOptions& o) {
     if (const double target = target_for(size); target > 0) {
       const bool met = check_s <= target;
       all_met &= met;
-      std::cout << "  target: " << size << " txns in <= " << target << " s: "
-                << (met ? "met" : "NOT met") << "\n";
+      const double idle_s = check_cpu_s / o.threads;
+      std::ostringstream t;
+      t << std::fixed << std::setprecision(2) << "  target: " << size << " txns in <= " << target
+        << " s on " << o.threads << " threads: " << (met ? "met" : "NOT met") << ", wall "
+        << check_s << " s = " << check_s / target << " x target; cpu/threads " << idle_s
+        << " s = " << idle_s / target << " x target; peak memory " << std::setprecision(0) << peak
+        << " MiB (load average now " << load_average() << ")";
+      std::cout << t.str() << "\n";
     }
     if (!result.anomaly_counts.empty()) {
       std::cout << "  anomalies:";

@@ -41,7 +41,7 @@ struct CompareCli {
   std::uint64_t seed = 0;
   bool json = false;
   std::string html;
-  double convergence_timeout_s = 0;  // 0: the run's (its --recovery-timeout)
+  double convergence_timeout_s = 0;  // 0: the run's (TestConfig's default)
 };
 
 // Nodes the runs will use: the given ones, or the local cluster (as it is, or as a run would
@@ -109,7 +109,9 @@ class CoutToCerr {
 int run_compare(const CompareCli& cli, const std::vector<Mode>& modes, const TestConfig& base) {
   boost::json::array summaries;
   for (const Mode& mode : modes) {
-    TestPlan plan = validate(apply_mode(base, mode));
+    TestConfig config = apply_mode(base, mode);
+    if (cli.convergence_timeout_s > 0) config.convergence_timeout_s = cli.convergence_timeout_s;
+    TestPlan plan = validate(config);
     std::cerr << "faultline compare: mode " << mode.text << " (seed " << plan.seed << ")\n";
     {
       CoutToCerr redirect(cli.json);
@@ -176,8 +178,8 @@ void add_compare_commands(CLI::App& app, CommandAction& action) {
                   "Seconds to wait for the cluster to recover after healing")
       ->capture_default_str();
   cmd->add_option("--convergence-timeout", o->convergence_timeout_s,
-                  "Seconds after the last heal within which every node must agree (default: "
-                  "--recovery-timeout)");
+                  "Seconds after the last heal within which every node must agree; the "
+                  "register's final reads go on this long at most (default: 30)");
   cmd->add_option("--cluster-size", c.cluster_size, "Nodes of the local cluster, if brought up")
       ->capture_default_str();
   cmd->add_option("--store", c.store, "Directory of run directories")->capture_default_str();

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "adapters/db.h"
+#include "controller/compare/modes.h"
 #include "controller/commands.h"
 #include "controller/run/runner.h"
 
@@ -14,6 +15,9 @@ struct TestCli {
   TestConfig config;
   std::uint64_t seed = 0;
   double read_share = -1;
+  std::vector<std::string> db_settings;  // --db-setting NAME=VALUE, in order
+  std::string isolation;                 // --isolation: the db setting isolation=...
+  std::string failover;                  // --failover: the db setting failover=...
 };
 
 void add_workload_options(CLI::App& cmd, TestCli& o) {
@@ -51,6 +55,10 @@ void add_run_options(CLI::App& cmd, TestCli& o) {
   cmd.add_option("--recovery-timeout", c.recovery_timeout_s,
                  "Seconds to wait for the cluster to recover after healing")
       ->capture_default_str();
+  cmd.add_option("--convergence-timeout", c.convergence_timeout_s,
+                 "register: seconds the final reads may take for every node to agree on every "
+                 "key (longer: the run fails eventual consistency)")
+      ->capture_default_str();
   cmd.add_option("--check-time-limit", c.check_time_limit_s,
                  "Seconds the linearizability search may take (0: no limit)")
       ->capture_default_str();
@@ -60,6 +68,9 @@ TestConfig finish(const TestCli& o, const CLI::App& cmd) {
   TestConfig config = o.config;
   if (cmd.count("--seed") > 0) config.seed = o.seed;
   if (o.read_share >= 0) config.workload_options.read_share = o.read_share;
+  if (!o.isolation.empty()) apply_db_settings(config, {"isolation=" + o.isolation});
+  if (!o.failover.empty()) apply_db_settings(config, {"failover=" + o.failover});
+  apply_db_settings(config, o.db_settings);
   return config;
 }
 
@@ -74,7 +85,8 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
   std::string dbs;
   for (const auto& name : adapters::database_names()) dbs += (dbs.empty() ? "" : ", ") + name;
   test->add_option("--db", c.db, "Database: " + dbs)->capture_default_str();
-  test->add_option("--workload", c.workload, "Workload: register, set or bank")
+  test->add_option("--workload", c.workload,
+                   "Workload: register, set, bank, list-append or rw-register")
       ->capture_default_str();
   test->add_option("--nemesis", c.nemesis,
                    "Faults: none, or kinds among partition, clock, kill, pause, packet "
@@ -92,6 +104,19 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
                    "Run the test this many times; the exit code is the worst verdict")
       ->capture_default_str();
   test->add_option("--name", c.name, "Test name (default <db>-<workload>[-<nemesis>])");
+  test->add_option("--db-setting", o->db_settings,
+                   "A database option NAME=VALUE, repeatable (etcd: read-consistency; redis: "
+                   "read-from, wait, failover; as `faultline compare --modes` names them)");
+  test->add_option("--failover", o->failover,
+                   "redis: none or sentinel (the setting failover: Redis Sentinel promotes a "
+                   "replica when the primary is cut off)");
+  test->add_option("--isolation", o->isolation,
+                   "postgres: serializable, repeatable-read or read-committed (the setting "
+                   "isolation; transactional workloads are judged against the model it "
+                   "promises)");
+  test->add_option("--consistency-model", c.workload_options.consistency_model,
+                   "list-append, rw-register: judge against this model instead of the one the "
+                   "database's settings promise (e.g. serializable)");
   add_run_options(*test, *o);
   add_workload_options(*test, *o);
   test->callback([o, test, &action] {

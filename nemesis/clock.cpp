@@ -31,7 +31,7 @@ std::int64_t system_now_ns() {
       .count();
 }
 
-// Parses the "before"/"after" lines of a clock script into offsets (ms): the faketime'd
+// Parses the "before"/"after"/"now" lines of a clock script into offsets (ms): the faketime'd
 // clock against the node's system clock (exact), and the node's system clock against the
 // controller's (within half the command's round trip).
 boost::json::object parse_measurements(const std::string& out, std::int64_t controller_mid_ns) {
@@ -39,7 +39,7 @@ boost::json::object parse_measurements(const std::string& out, std::int64_t cont
   std::istringstream lines(out);
   std::string label, system_ns, faked_ns;
   while (lines >> label >> system_ns >> faked_ns) {
-    if (label != "before" && label != "after") continue;
+    if (label != "before" && label != "after" && label != "now") continue;
     boost::json::object m;
     try {
       const std::int64_t sys = std::stoll(system_ns);
@@ -159,6 +159,26 @@ class ClockFault : public Fault {
     Operation op = context_.record("start-clock", std::move(value), outcomes);
     throw_if_failed("start-clock", outcomes);
     return op;
+  }
+
+  // What every node's clock shows now (parse_measurements' "now"), as `clock-offsets`.
+  std::optional<Operation> observe() override {
+    const auto names = context_.names();
+    const std::int64_t before = system_now_ns();
+    NodeOutcomes outcomes = context_.run_scripts(names, [](const remote::Node& node) {
+      return shell_command(std::string(kScriptPrelude) + std::string(kClockFunctions) +
+                               "lib=$1\nmeasure now\n",
+                           {NemesisContext::state_dir(node), kLibfaketimePath});
+    });
+    const std::int64_t mid = before + (system_now_ns() - before) / 2;
+    boost::json::object offsets;
+    for (const auto& [name, outcome] : outcomes) {
+      if (!outcome.ok) continue;
+      boost::json::object m = parse_measurements(outcome.out, mid);
+      if (auto* now = m.if_contains("now")) offsets[name] = *now;
+    }
+    return context_.record("clock-offsets", boost::json::object{{"offsets", std::move(offsets)}},
+                           outcomes);
   }
 
   Operation stop() override {

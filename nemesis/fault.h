@@ -9,6 +9,7 @@
 // (or faultline's own rules and qdiscs) say it is applied, so `faultline nemesis stop KIND`
 // works in a later process than the one that started it.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,7 +62,14 @@ class Fault {
   virtual Operation start(std::mt19937_64& rng) = 0;
   // Undoes the kind on every node; throws FaultFailed (after recording) if some node failed.
   virtual Operation stop() = 0;
+  // Called by the schedule about every kObservePeriod while this fault is in force. A fault
+  // that changes something measurable over time records a nemesis operation of its own (the
+  // clock: `clock-offsets`, what each node's clock shows) and returns it; the default does
+  // nothing. Must not throw for a node that fails to answer (the record says so).
+  virtual std::optional<Operation> observe() { return std::nullopt; }
 };
+
+inline constexpr std::chrono::milliseconds kObservePeriod{1000};
 
 std::unique_ptr<Fault> make_fault(FaultKind kind, const FaultOptions& options,
                                   NemesisContext& context);

@@ -1,5 +1,6 @@
 #include "nemesis/schedule.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <stdexcept>
 
@@ -69,7 +70,21 @@ void NemesisSchedule::run(std::stop_token stop) {
     } catch (const std::exception& e) {
       note(e);  // recorded as the operation's error; the final heal undoes what took effect
     }
-    const bool go_on = sleep_unless_stopped(interval_, stop);
+    // The fault lasts one interval, observed (fault.h) every kObservePeriod meanwhile.
+    const auto until = std::chrono::steady_clock::now() + interval_;
+    bool go_on = true;
+    while (go_on) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      go_on = sleep_unless_stopped(std::min(left, kObservePeriod), stop);
+      if (!go_on || std::chrono::steady_clock::now() >= until) continue;
+      try {
+        fault.observe();
+      } catch (const std::exception& e) {
+        note(e);
+      }
+    }
     try {
       fault.stop();
     } catch (const std::exception& e) {

@@ -11,7 +11,8 @@ namespace {
 
 struct OpenPeriod {
   double start = 0;
-  std::optional<double> stop;  // time of the latest stop-K record seen
+  std::optional<double> stop;  // time of the stop-K that ended it
+  bool stop_pending = false;   // that stop was an invocation: its completion ends it
   std::string value;
 };
 
@@ -27,17 +28,50 @@ std::optional<std::pair<std::string, std::string>> split_fault(const std::string
   return std::nullopt;
 }
 
+// What a node's clock showed against the controller's, in ms, from one measurement of the
+// clock fault ({"system_offset_ms", "faketime_offset_ms"}: the faked clock is the system
+// clock plus faketime's offset); nullopt when the measurement holds neither.
+std::optional<double> measured_offset(const boost::json::value& m) {
+  const auto* o = m.if_object();
+  if (!o) return std::nullopt;
+  const auto* system = o->if_contains("system_offset_ms");
+  const auto* faked = o->if_contains("faketime_offset_ms");
+  if ((!system || !system->is_number()) && (!faked || !faked->is_number())) return std::nullopt;
+  double offset = system && system->is_number() ? system->to_number<double>() : 0;
+  if (faked && faked->is_number()) offset += faked->to_number<double>();
+  return offset;
+}
+
 void add_clock_offsets(const boost::json::value& value, double time, boost::json::array& out) {
   if (!value.is_object()) return;
   const auto& object = value.as_object();
+  auto push = [&](const std::string& node, double offset) {
+    out.push_back(boost::json::object{{"time", time}, {"node", node}, {"offset", offset}});
+  };
   if (auto it = object.find("offsets"); it != object.end() && it->value().is_object()) {
     add_clock_offsets(it->value(), time, out);
     return;
   }
+  // start-clock's "nodes" and stop-clock's "reset": node -> {"before": m, "after": m}.
+  for (const char* field : {"nodes", "reset"}) {
+    const auto* nodes = object.if_contains(field);
+    if (!nodes || !nodes->is_object()) continue;
+    for (const auto& [node, m] : nodes->get_object()) {
+      if (!m.is_object()) continue;
+      for (const char* when : {"before", "after"}) {
+        if (const auto* measurement = m.get_object().if_contains(when)) {
+          if (auto offset = measured_offset(*measurement)) push(node, *offset);
+        }
+      }
+    }
+    return;
+  }
   for (const auto& [node, offset] : object) {
-    if (!offset.is_number()) continue;
-    out.push_back(boost::json::object{
-        {"time", time}, {"node", node}, {"offset", offset.to_number<double>()}});
+    if (offset.is_number()) {
+      push(node, offset.to_number<double>());
+    } else if (auto measured = measured_offset(offset)) {
+      push(node, *measured);  // a sample: node -> measurement
+    }
   }
 }
 
@@ -71,12 +105,15 @@ boost::json::object fault_periods(const History& history, const PairedHistory& p
         it = open.end();
       }
       if (it == open.end()) {
-        open.emplace(kind, OpenPeriod{time, std::nullopt, value});
+        open.emplace(kind, OpenPeriod{time, std::nullopt, false, value});
       } else if (it->second.value.empty()) {
         it->second.value = value;  // the completion of start-K often says what was done
       }
-    } else if (it != open.end()) {
+    } else if (it != open.end() && (!it->second.stop || it->second.stop_pending)) {
+      // The first stop ends the period (its completion, for an invoke/completion pair); a
+      // later stop-K, like the final heal's, stops nothing.
       it->second.stop = time;
+      it->second.stop_pending = !it->second.stop_pending && op.type == OpType::kInvoke;
     }
   }
   for (const auto& [kind, p] : open) close(kind, p, p.stop.value_or(table.end), !p.stop);

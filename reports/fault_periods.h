@@ -3,8 +3,11 @@
 // history (process "nemesis"). A fault of kind K runs from the invocation of
 // `start-K` (or Jepsen's bare `start`, kind "fault") to the completion of the
 // matching `stop-K`; one never stopped lasts to the end of the history. Any other
-// nemesis operation is an instant event. Clock faults whose values carry per-node
-// offsets ({"n1": 1.5, ...} or {"offsets": {...}}) give the offsets over time.
+// nemesis operation is an instant event. Nemesis records whose f mentions "clock" give
+// the measured clock offsets over time (ms, the node's faked clock minus the controller's):
+// plain {"n1": 1.5, ...} or {"offsets": {...}}, per-node measurements {"n1":
+// {"system_offset_ms", "faketime_offset_ms"}} (the `clock-offsets` samples), and
+// start-clock's "nodes" / stop-clock's "reset" {node: {"before": m, "after": m}}.
 
 #include <boost/json/object.hpp>
 

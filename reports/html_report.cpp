@@ -16,7 +16,7 @@ namespace {
 
 // Sections in page order; reports/assets/report_main.js fills each by id.
 constexpr const char* kSections[] = {"verdict", "config", "summary", "anomalies", "latency",
-                                     "throughput", "clock", "timeline", "files"};
+                                     "throughput", "timeline", "files"};
 // Concatenated in this order into the page's one script.
 constexpr const char* kScripts[] = {"report_core.js", "report_overview.js", "report_plots.js",
                                     "report_timeline.js", "report_anomalies.js", "report_main.js"};

@@ -4,7 +4,7 @@
 
 namespace faultline {
 
-std::vector<std::string> workload_names() { return {"bank", "register", "set"}; }
+std::vector<std::string> workload_names() { return {"bank", "counter", "list-append", "register", "rw-register", "set"}; }
 
 std::unique_ptr<Workload> make_workload(const std::string& name, const WorkloadOptions& options) {
   if (options.read_share && (*options.read_share < 0 || *options.read_share > 1)) {
@@ -22,7 +22,11 @@ std::unique_ptr<Workload> make_workload(const std::string& name, const WorkloadO
   if (name == "register") return make_register_workload(options);
   if (name == "set") return make_set_workload(options);
   if (name == "bank") return make_bank_workload(options);
-  throw std::invalid_argument("unknown workload '" + name + "' (known: bank, register, set)");
+  if (name == "list-append") return make_list_append_workload(options);
+  if (name == "rw-register") return make_rw_register_workload(options);
+  if (name == "counter") return make_counter_workload(options);
+  throw std::invalid_argument("unknown workload '" + name +
+                              "' (known: bank, counter, list-append, register, rw-register, set)");
 }
 
 boost::json::object Workload::config() const {
@@ -38,6 +42,7 @@ boost::json::object Workload::config() const {
                           {"total", o.total},
                           {"max_transfer", o.max_transfer}};
   if (o.read_share) out["read_share"] = *o.read_share;
+  if (!o.consistency_model.empty()) out["consistency_model"] = o.consistency_model;
   return out;
 }
 
@@ -58,6 +63,9 @@ std::unique_ptr<Workload> workload_from_config(const boost::json::object& config
     num("total", o.total);
     num("max_transfer", o.max_transfer);
     if (const auto* v = config.if_contains("read_share")) o.read_share = v->to_number<double>();
+    if (const auto* v = config.if_contains("consistency_model"); v && v->is_string()) {
+      o.consistency_model = std::string(v->get_string());
+    }
     const auto* name = config.if_contains("name");
     if (!name || !name->is_string()) throw std::invalid_argument("workload config has no name");
     return make_workload(std::string(name->get_string()), o);

@@ -6,7 +6,9 @@
 // operations use the history's vocabulary (adapters implement it per database):
 //   register  read / write v / cas [old new], each on an integer `key` (independent keys)
 //   set       add e (unique integer) / read -> [elements]
+//   counter   add n (an increment, 1) / read -> the counter
 //   bank      init {account: balance} / transfer {"from","to","amount"} / read -> {account: balance}
+//   list-append, rw-register  txn [micro-op ...] (workloads/txn.cpp, docs/transactions.md)
 // Setup operations run once before the clients start; final operations run once per node
 // after the faults are healed (invocations marked "final": true), e.g. the set's final read.
 
@@ -36,6 +38,9 @@ struct WorkloadOptions {
   std::size_t accounts = 5;
   std::int64_t total = 100;
   std::int64_t max_transfer = 5;
+  // list-append, rw-register (keys, ops_per_key and read_share apply too): the consistency
+  // model the history is judged against (checker/txn); empty: strict-serializable.
+  std::string consistency_model;
 };
 
 // The operation stream of one client worker. Not thread-safe: one per worker.

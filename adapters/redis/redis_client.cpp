@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "adapters/redis/redis_sentinel.h"
+
 #include <charconv>
 #include <optional>
 #include <stdexcept>
@@ -107,7 +109,20 @@ RedisClient::Connection& RedisClient::connection(const RedisEndpoint& endpoint) 
   return *slot;
 }
 
+void RedisClient::follow_primary() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!primary_stale_ && now - primary_asked_ < kPrimaryRefresh) return;
+  primary_asked_ = now;
+  auto found = sentinel_primary(config_.sentinels, config_.servers,
+                                std::min(options_.timeout, std::chrono::milliseconds(500)));
+  if (!found) return;  // keep the last known primary; the next operation asks again
+  primary_stale_ = false;
+  config_.primary = *found;
+  if (config_.reads_follow_primary) config_.reads = *found;
+}
+
 Operation RedisClient::invoke(const Operation& op) {
+  if (!config_.sentinels.empty()) follow_primary();
   Operation done = op;
   const bool is_read = op.f == "read";
   const auto* final_flag = op.extra.if_contains("final");
@@ -131,6 +146,12 @@ Operation RedisClient::invoke(const Operation& op) {
               text_of(op.value.get_array()[0]),
               text_of(op.value.get_array()[1])};
     }
+  } else if (options_.workload == "counter") {
+    if (is_read) {
+      args = {"GET", "c"};
+    } else if (op.f == "add") {
+      args = {"INCRBY", "c", text_of(op.value)};
+    }
   } else if (options_.workload == "set") {
     if (is_read) {
       args = {"SMEMBERS", "s"};
@@ -144,6 +165,7 @@ Operation RedisClient::invoke(const Operation& op) {
   }
 
   auto outcome = [&](OpType type, const std::string& error) {
+    primary_stale_ = true;
     done.type = type;
     done.error = boost::json::value(error);
     return done;
@@ -157,7 +179,11 @@ Operation RedisClient::invoke(const Operation& op) {
   if (is_read) {
     done.type = OpType::kOk;
     if (reply->type == REDIS_REPLY_NIL) {
-      done.value = nullptr;
+      if (options_.workload == "counter") {
+        done.value = 0;  // a counter never incremented
+      } else {
+        done.value = nullptr;
+      }
     } else if (reply->type == REDIS_REPLY_STRING) {
       done.value = value_of(reply->str, reply->len);
     } else if (reply->type == REDIS_REPLY_ARRAY) {

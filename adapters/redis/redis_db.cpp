@@ -6,6 +6,7 @@
 
 #include "adapters/daemon_script.h"
 #include "adapters/redis/redis_client.h"
+#include "adapters/redis/redis_sentinel.h"
 
 namespace faultline::adapters {
 namespace {
@@ -35,23 +36,29 @@ cd "$dir" || exit 1
 )sh";
 
 constexpr const char* kWipeScript = R"sh(dir=$1
-if [ -f "$dir/redis.pid" ]; then
-  pid=$(cat "$dir/redis.pid")
-  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = redis-server ]; then
+for daemon in redis-server:redis.pid redis-sentinel:sentinel.pid; do
+  comm=${daemon%%:*}; pidfile=$dir/${daemon#*:}
+  [ -f "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$comm" ]; then
     kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
     i=0
     while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
   fi
-fi
+done
 rm -rf "$dir"
 )sh";
 
-constexpr const char* kInstallScript = R"sh(command -v redis-server >/dev/null 2>&1 && exit 0
+// $@: the packages (redis-server, and redis-sentinel for failover=sentinel), each also the
+// name of the program it installs.
+constexpr const char* kInstallScript = R"sh(missing=
+for p in "$@"; do command -v "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+[ -z "$missing" ] && exit 0
 export DEBIAN_FRONTEND=noninteractive
-apt-get -o DPkg::Lock::Timeout=900 install -y redis-server >&2 ||
-  { apt-get update >&2 && apt-get -o DPkg::Lock::Timeout=900 install -y redis-server >&2; } || exit 1
-systemctl stop redis-server >/dev/null 2>&1; systemctl disable redis-server >/dev/null 2>&1
-command -v redis-server >/dev/null 2>&1
+apt-get -o DPkg::Lock::Timeout=900 install -y $missing >&2 ||
+  { apt-get update >&2 && apt-get -o DPkg::Lock::Timeout=900 install -y $missing >&2; } || exit 1
+for p in $missing; do systemctl stop "$p" >/dev/null 2>&1; systemctl disable "$p" >/dev/null 2>&1; done
+for p in "$@"; do command -v "$p" >/dev/null 2>&1 || exit 1; done
 )sh";
 
 remote::Command script(const char* text, std::vector<std::string> args,
@@ -87,6 +94,15 @@ std::string info_field(const std::string& info, const std::string& field) {
   return info.substr(at, end == std::string::npos ? end : end - at);
 }
 
+// An offset field of an INFO reply; -1 when absent or malformed.
+long long offset(const std::string& info, const std::string& field) {
+  try {
+    return std::stoll(info_field(info, field));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 }  // namespace
 
 RedisDatabase::RedisDatabase(remote::NodeSet& nodes, DatabaseOptions options)
@@ -105,8 +121,13 @@ RedisDatabase::RedisDatabase(remote::NodeSet& nodes, DatabaseOptions options)
       }
       if (wait_replicas_ < 0)
         throw DatabaseError("redis: wait must be a count, not '" + value + "'");
+    } else if (name == "failover") {
+      if (value != "none" && value != "sentinel") {
+        throw DatabaseError("redis: failover must be none or sentinel, not '" + value + "'");
+      }
+      sentinel_ = value == "sentinel";
     } else {
-      throw DatabaseError("redis has no setting '" + name + "' (it has read-from, wait)");
+      throw DatabaseError("redis has no setting '" + name + "' (it has read-from, wait, failover)");
     }
   }
 }
@@ -170,13 +191,18 @@ ProcessLocation RedisDatabase::process_location(const remote::Node& node) const 
 }
 
 void RedisDatabase::setup() {
-  if (options_.install_if_missing) nodes_.run_all(script(kInstallScript, {}, 15min));
+  if (options_.install_if_missing) {
+    std::vector<std::string> packages{"redis-server"};
+    if (sentinel_) packages.push_back("redis-sentinel");
+    nodes_.run_all(script(kInstallScript, packages, 15min));
+  }
   nodes_.run_each(nodes_.names(),
                   [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
   log("redis: primary " + nodes_.names().front() + ", " +
       std::to_string(nodes_.nodes().size() - 1) + " replicas" +
       (read_from_replica_ ? ", reads from replicas" : "") +
-      (wait_replicas_ ? ", WAIT " + std::to_string(wait_replicas_) : ""));
+      (wait_replicas_ ? ", WAIT " + std::to_string(wait_replicas_) : "") +
+      (sentinel_ ? ", Sentinel failover" : ""));
   nodes_.run_each(nodes_.names(), [this](const remote::Node& node) { return start_command(node); });
   if (!wait_healthy(options_.healthy_timeout)) {
     throw DatabaseError("redis did not become healthy within " +
@@ -184,6 +210,38 @@ void RedisDatabase::setup() {
                         " s (see each node's redis.log under " + node_dir(nodes_.nodes().front()) +
                         ")");
   }
+  if (sentinel_) start_sentinels();
+}
+
+void RedisDatabase::start_sentinels() {
+  const auto& nodes = nodes_.nodes();
+  const int quorum = static_cast<int>(nodes.size() / 2 + 1);
+  const std::string primary = nodes.front().host;
+  nodes_.run_each(nodes_.names(), [&](const remote::Node& node) {
+    return sentinel_start_command(node_dir(node), node.host, primary, quorum);
+  });
+  // Sentinels find each other through the primary's hello channel (every 2 s).
+  const auto deadline = std::chrono::steady_clock::now() + options_.healthy_timeout;
+  std::string problem;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) {
+      std::string p;
+      return sentinel_ready(nodes[i].host, 1s, &p) ? std::string() : nodes[i].name + ": " + p;
+    });
+    problem.clear();
+    for (const auto& p : problems) {
+      if (problem.empty()) problem = p;
+    }
+    if (problem.empty()) {
+      log("redis: " + std::to_string(nodes.size()) + " sentinels ready, quorum " +
+          std::to_string(quorum));
+      return;
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  throw DatabaseError("redis sentinels did not reach their quorum within " +
+                      std::to_string(options_.healthy_timeout.count() / 1000) + " s (" + problem +
+                      "; see each node's sentinel.log under " + node_dir(nodes.front()) + ")");
 }
 
 void RedisDatabase::teardown() {
@@ -202,14 +260,36 @@ bool RedisDatabase::wait_healthy(std::chrono::milliseconds timeout) {
       return info ? *info : "error:" + error;
     });
     problem.clear();
+    // Without Sentinel the first node is the primary; with it, any one node may be, and
+    // every other one must replicate that one (after a failover, until Sentinel demotes
+    // the old primary, two nodes claim the role).
+    std::size_t primary = 0;
+    if (sentinel_) {
+      std::size_t masters = 0;
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (info_field(infos[i], "role") == "master") {
+          primary = i;
+          ++masters;
+        }
+      }
+      if (masters != 1) problem = std::to_string(masters) + " nodes claim to be the primary";
+    }
     for (std::size_t i = 0; i < nodes.size() && problem.empty(); ++i) {
       const std::string& info = infos[i];
       if (info.rfind("error:", 0) == 0) {
         problem = nodes[i].name + ": " + info.substr(6);
-      } else if (i == 0 && info_field(info, "role") != "master") {
+      } else if (i == primary && info_field(info, "role") != "master") {
         problem = nodes[i].name + ": not the primary";
-      } else if (i > 0 && info_field(info, "master_link_status") != "up") {
+      } else if (i != primary && info_field(info, "master_link_status") != "up") {
         problem = nodes[i].name + ": replication link not up";
+      } else if (i != primary && sentinel_ && info_field(info, "master_host") != nodes[primary].host) {
+        problem = nodes[i].name + ": replicates " + info_field(info, "master_host") + ", not " +
+                  nodes[primary].name;
+      } else if (i != primary && offset(info, "slave_repl_offset") <
+                                     offset(infos[primary], "master_repl_offset")) {
+        // After a partition the link can claim to be up while the stream is still stuck in
+        // TCP retransmission: healthy means caught up, so that final reads see every write.
+        problem = nodes[i].name + ": replication behind the primary";
       }
     }
     if (problem.empty()) return true;
@@ -247,15 +327,19 @@ std::vector<std::string> RedisDatabase::primaries() {
 
 void RedisDatabase::download_logs(const std::filesystem::path& dir) {
   const auto& nodes = nodes_.nodes();
+  std::vector<std::string> files{"redis.log"};
+  if (sentinel_) files.push_back("sentinel.log");
   auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) -> std::string {
     try {
-      std::string data =
-          nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/redis.log", true);
-      std::filesystem::create_directories(dir / nodes[i].name);
-      std::ofstream out(dir / nodes[i].name / "redis.log", std::ios::binary | std::ios::trunc);
-      out << data;
-      return out.flush() ? std::string()
-                         : "cannot write " + (dir / nodes[i].name / "redis.log").string();
+      for (const std::string& file : files) {
+        std::string data =
+            nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/" + file, true);
+        std::filesystem::create_directories(dir / nodes[i].name);
+        std::ofstream out(dir / nodes[i].name / file, std::ios::binary | std::ios::trunc);
+        out << data;
+        if (!out.flush()) return "cannot write " + (dir / nodes[i].name / file).string();
+      }
+      return std::string();
     } catch (const std::exception& e) {
       return e.what();
     }
@@ -288,6 +372,15 @@ std::unique_ptr<Client> RedisDatabase::client(const std::string& node,
                                                   : RedisEndpoint{nodes[1].name, nodes[1].host};
   }
   config.wait_replicas = wait_replicas_;
+  if (sentinel_) {
+    // The own node's sentinel first: a client cut off with an old primary keeps using it.
+    config.sentinels.push_back(config.own);
+    for (const remote::Node& n : nodes) {
+      config.servers.push_back({n.name, n.host});
+      if (n.name != node) config.sentinels.push_back({n.name, n.host});
+    }
+    config.reads_follow_primary = !read_from_replica_;
+  }
   return std::make_unique<RedisClient>(config, options);
 }
 

@@ -57,8 +57,8 @@ std::vector<std::string> elements_of(const std::string& state) {
   return out;
 }
 
-void judge_key(KeyConvergence& k, KeyData& data, bool set_shape, std::int64_t heal,
-               double timeout_s) {
+void judge_key(KeyConvergence& k, KeyData& data, bool set_shape, bool counter_shape,
+               std::int64_t heal, double timeout_s) {
   k.nodes = data.by_node.size();
   std::string state;
   bool agree = true;
@@ -89,7 +89,9 @@ void judge_key(KeyConvergence& k, KeyData& data, bool set_shape, std::int64_t he
                 " ms, beyond the timeout";
   }
 
-  if (set_shape) {
+  if (counter_shape) {
+    // Lost or invented increments are the counter checker's to judge (it has the bounds).
+  } else if (set_shape) {
     std::set<std::string> held;
     for (auto& e : elements_of(state)) held.insert(std::move(e));
     std::set<std::string> produced;
@@ -129,9 +131,16 @@ ConvergenceResult check_convergence(const History& history, const ConvergenceOpt
   ConvergenceResult result;
   result.timeout_s = options.timeout_s;
   PairedHistory paired = pair_operations(history);
-  bool set_shape = std::any_of(history.ops.begin(), history.ops.end(),
-                               [](const Operation& op) { return op.f == "add"; });
-  result.shape = set_shape ? "set" : "register";
+  const bool adds = std::any_of(history.ops.begin(), history.ops.end(),
+                                [](const Operation& op) { return op.f == "add"; });
+  // A counter (add n, read -> integer) also adds: its reads are not arrays.
+  const bool counter_shape =
+      adds && std::any_of(paired.ops.begin(), paired.ops.end(), [&](const PairedOp& p) {
+        return p.outcome == OpType::kOk && history.ops[p.invoke].f == "read" &&
+               history.ops[*p.completion].value.is_number();
+      });
+  const bool set_shape = adds && !counter_shape;
+  result.shape = counter_shape ? "counter" : set_shape ? "set" : "register";
 
   std::map<std::string, KeyData> keys;
   std::int64_t first_final = -1;
@@ -151,6 +160,7 @@ ConvergenceResult check_convergence(const History& history, const ConvergenceOpt
       continue;
     }
     std::int64_t complete = done && ok ? done->time : kInfinity;
+    if (counter_shape) continue;
     if (invoke.f == "read" && ok && !set_shape) {
       data.observations.emplace_back(boost::json::serialize(done->value), done->time);
     } else if (invoke.f == "write" || invoke.f == "add") {
@@ -175,7 +185,7 @@ ConvergenceResult check_convergence(const History& history, const ConvergenceOpt
     if (data.by_node.empty()) continue;
     KeyConvergence k;
     k.key = key;
-    judge_key(k, data, set_shape, heal, options.timeout_s);
+    judge_key(k, data, set_shape, counter_shape, heal, options.timeout_s);
     if (!k.converged) ++result.diverged;
     if (k.converged && *k.convergence_ms > options.timeout_s * 1000) ++result.timed_out;
     result.lost += k.lost.size();

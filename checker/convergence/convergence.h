@@ -5,10 +5,11 @@
 //
 // Input: the final reads (is_final_op: invocations with "final": true, or f "final-read") of
 // a history, each an ok read on one node (op.node) of one key (op.key; absent = one object).
-// A node may be read repeatedly; its reads are taken in history order. Two shapes:
+// A node may be read repeatedly; its reads are taken in history order. Shapes:
 //   register  writes `write v` / `cas [old new]`; a read returns one value;
 //   set       writes `add e`; a read returns the array of elements (compared as a set).
-// The shape is the set when the history has `add` operations.
+// The shape is the set when the history has `add` operations, a counter when those come with
+// integer reads (then only agreement and its time are judged here).
 //
 // Per key, with H the time of the last heal (checker/perf/fault_windows.h; the first final
 // read's invocation when nothing healed):
@@ -53,7 +54,7 @@ struct KeyConvergence {
 
 struct ConvergenceResult {
   Verdict verdict = Verdict::kUnknown;
-  std::string shape;  // "register" or "set"
+  std::string shape;  // "register", "set" or "counter"
   std::vector<KeyConvergence> keys;
   std::size_t final_reads = 0;
   std::size_t diverged = 0, timed_out = 0, lost = 0, unexpected = 0;

@@ -1,7 +1,9 @@
 #include "checker/history/pairing.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace faultline {
 namespace {
@@ -15,6 +17,9 @@ struct ProcessState {
 
 PairedHistory pair_operations(const History& history) {
   PairedHistory paired;
+  paired.ops.reserve(history.ops.size() / 2 + 1);
+  // Process ids are usually small and dense: a vector for those, a map for the rest.
+  std::vector<ProcessState> dense(std::min<std::size_t>(history.ops.size(), 1 << 16));
   std::unordered_map<std::int64_t, ProcessState> processes;
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const Operation& op = history.ops[i];
@@ -26,7 +31,9 @@ PairedHistory pair_operations(const History& history) {
       return InputError(history.source, op.line, 1,
                         "process " + std::to_string(op.process) + " " + problem);
     };
-    ProcessState& state = processes[op.process];
+    ProcessState& state = op.process >= 0 && static_cast<std::uint64_t>(op.process) < dense.size()
+                              ? dense[static_cast<std::size_t>(op.process)]
+                              : processes[op.process];
     if (op.is_invoke()) {
       if (state.pending) {
         const Operation& open = history.ops[paired.ops[*state.pending].invoke];

@@ -13,15 +13,14 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include "checker/lin/explain.h"
+#include "checker/lin/decide.h"
+#include "checker/lin/parallel_pairing.h"
 #include "checker/lin/partition.h"
 
 namespace faultline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr double kShrinkSeconds = 0.2;  // per invalid partition, for the explanation's core
 
 std::size_t default_memory_limit() {
   const long pages = sysconf(_SC_PHYS_PAGES);
@@ -76,12 +75,22 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     throw std::invalid_argument(std::string("--initial: ") + e.what());
   }
 
-  const PairedHistory paired = pair_operations(history);
-  const bool any_key = std::any_of(paired.ops.begin(), paired.ops.end(), [&](const PairedOp& p) {
-    return history.ops[p.invoke].key.has_value();
+  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  tbb::task_arena arena(std::max(threads, 1));
+  auto in_arena = [&](auto&& work) {
+    if (threads == 1) work();
+    else arena.execute(work);
+  };
+  PairedHistory paired;
+  std::vector<PartitionInput> inputs;
+  in_arena([&] {
+    paired = threads > 1 ? pair_operations_in_parallel(history) : pair_operations(history);
+    inputs = split_partitions(history, paired, options.partition, threads > 1);
   });
-  std::vector<PartitionInput> inputs = split_partitions(history, paired, options.partition);
-  const bool keyed_whole = !options.partition && any_key;
+  const bool keyed_whole =
+      !options.partition && std::any_of(paired.ops.begin(), paired.ops.end(), [&](const PairedOp& p) {
+        return history.ops[p.invoke].key.has_value();
+      });
 
   CheckResult result;
   result.model = options.model;
@@ -115,6 +124,7 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     return p;
   });
 
+  const DecideContext context{history, paired, factory, config, options, budget, stop, explored, deadline};
   auto check_one = [&](std::size_t i) {
     PartitionResult& out = result.partitions[i];
     out.key = inputs[i].key;
@@ -129,40 +139,13 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
       out.engine = "none";
       return;
     }
-    CompiledPartition part =
-        compile_partition(history, paired, inputs[i], factory, config, keyed_whole);
-    out.operations = part.ops.size();
-    if (part.known == 0) {
-      out.verdict = Verdict::kValid;
-      out.engine = "trivial";  // nothing known happened: linearize nothing
-    } else {
-      SearchLimits limits;
-      limits.deadline = deadline;
-      limits.cancel = options.all_keys ? nullptr : &stop;
-      limits.memory = &budget;
-      limits.explored = &explored;
-      SearchOutcome outcome = search_linearization(part.ops, *part.model, limits, options.explain);
-      out.engine = "wgl";
-      out.verdict = outcome.verdict;
-      out.reason = outcome.reason;
-      out.states_explored = outcome.states;
-      out.peak_memory_bytes = outcome.peak_bytes;
-      if (outcome.verdict == Verdict::kInvalid) {
-        if (!options.all_keys) stop.store(true);
-        const auto shrink_deadline =
-            std::min(deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                  std::chrono::duration<double>(kShrinkSeconds)));
-        if (options.explain) out.explanation = explain_invalid(history, paired, part, outcome, budget, shrink_deadline);
-      }
-    }
+    decide_partition(context, inputs[i], keyed_whole, out);
     out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   };
 
-  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
-  if (threads == 1 || inputs.size() <= 1) {
+  if (threads == 1) {  // else in the arena, also for one partition (decide_by_key forks)
     for (std::size_t i : order) check_one(i);
   } else {
-    tbb::task_arena arena(threads);
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, order.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& r) {

@@ -59,6 +59,9 @@ struct CheckOptions {
   std::size_t memory_limit_mib = 0;           // 0 = min(4096, half of RAM); past it: unknown ("memory")
   bool all_keys = false;                      // decide every partition, even after an invalid one
   bool partition = true;                      // false: the whole history as one map key -> model
+  std::uint64_t whole_map_states = 0;         // !partition: states the whole-map search may visit
+                                              // before deciding by key (checker/lin/decide.h);
+                                              // 0 = 8 per operation + 1000
   bool explain = true;                        // explain invalid partitions (costs a few re-checks)
   std::function<void(const CheckProgress&)> on_progress;  // optional; called about 5x per second
                                                           // from a helper thread while checking

@@ -65,7 +65,8 @@ ReportedOp report_op(const History& history, const PairedHistory& paired,
 
 Explanation explain_invalid(const History& history, const PairedHistory& paired,
                             CompiledPartition& part, const SearchOutcome& outcome,
-                            MemoryBudget& budget, std::chrono::steady_clock::time_point deadline) {
+                            MemoryBudget& budget, std::chrono::steady_clock::time_point deadline,
+                            const StillInvalid& still_invalid) {
   Explanation ex;
   const auto& ops = part.ops;
   PartitionModel& model = *part.model;
@@ -94,8 +95,14 @@ Explanation explain_invalid(const History& history, const PairedHistory& paired,
   limits.memory = &budget;
   limits.max_states = outcome.states * kShrinkStateFactor + kShrinkStateSlack;
   auto invalid = [&](const std::vector<int>& m) {
+    if (still_invalid) return still_invalid(subset(ops, m), limits);
     return search_linearization(subset(ops, m), model, limits, false).verdict == Verdict::kInvalid;
   };
+  if (!outcome.core_hint.empty()) {
+    std::vector<int> hinted(ops.size(), 0);
+    for (int i : outcome.core_hint) hinted[i] = 1;
+    if (invalid(hinted)) mode = std::move(hinted);
+  }
   if (!invalid(mode)) std::fill(mode.begin(), mode.end(), 1);
   // Then known operations become unknown: whole chunks first (as in delta debugging),
   // halving their size, then one at a time.

@@ -92,6 +92,18 @@ class PartitionModel {
     return state;
   }
 
+  // For the register engine (checker/lin/zones.h): a plain read or write of the whole
+  // state, whose state handles are value ids (reads: the value read; writes: the value
+  // written). nullopt for anything else (a cas), which keeps the partition on the search.
+  struct RegisterAccess {
+    bool write = false;
+    std::uint64_t value = 0;
+  };
+  virtual std::optional<RegisterAccess> register_access(int op) const {
+    (void)op;
+    return std::nullopt;
+  }
+
   virtual std::string describe_state(std::uint64_t state) const = 0;
   virtual std::string describe_op(int op) const = 0;
   // Why `op` cannot take effect in `state`, in words ("read 3, but the register holds 4").

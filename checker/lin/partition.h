@@ -20,9 +20,9 @@ struct PartitionInput {
 };
 
 // Groups the client operations by key (or all in one when !by_key), in order of first
-// appearance of each key.
+// appearance of each key. `parallel`: with tbb::parallel_for, in the caller's task arena.
 std::vector<PartitionInput> split_partitions(const History& history, const PairedHistory& paired,
-                                             bool by_key);
+                                             bool by_key, bool parallel = false);
 
 struct CompiledPartition {
   std::unique_ptr<PartitionModel> model;

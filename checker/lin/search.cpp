@@ -55,7 +55,7 @@ class Search {
         entries_(make_entries(ops)),
         words_((ops.size() + 63) / 64 + (ops.empty() ? 1 : 0)),
         bits_(words_, 0),
-        cache_(words_, *limits.memory) {
+        cache_(words_, *limits.memory, limits.deadline) {
     const int n = static_cast<int>(entries_.size());
     head_ = n;
     next_.resize(n + 1);
@@ -203,13 +203,19 @@ class Search {
   }
 
   // Empty when the search may go on; else why it must stop.
-  std::string over_limit() {
-    if (limits_.explored) limits_.explored->fetch_add(states_ - reported_, std::memory_order_relaxed);
-    reported_ = states_;
+  std::string over_limit(bool full = false) {
+    // When polled at every step, the shared progress counter and the model's memory (which
+    // may walk every key, KeyedModel) are looked at only every 64th time.
+    full |= poll_mask_ == 1023 || (++polls_ & 63) == 0;
+    if (full && limits_.explored) {
+      limits_.explored->fetch_add(states_ - reported_, std::memory_order_relaxed);
+      reported_ = states_;
+    }
     if (limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) return "cancelled";
     if (std::chrono::steady_clock::now() > limits_.deadline) return "time";
     if (limits_.max_states && states_ > limits_.max_states) return "budget";
     if (cache_.thrashing()) return "memory";
+    if (!full) return "";
     const std::size_t model_bytes = model_.memory_bytes();
     if (model_bytes > model_reserved_) {
       if (!limits_.memory->try_reserve(model_bytes - model_reserved_)) return "memory";
@@ -220,7 +226,7 @@ class Search {
   }
 
   SearchOutcome finish(Verdict verdict, std::string reason) {
-    over_limit();
+    over_limit(true);
     SearchOutcome out;
     out.verdict = verdict;
     out.reason = std::move(reason);
@@ -253,6 +259,9 @@ class Search {
   std::vector<std::uint64_t> successors_;
   std::vector<int> resets_;
   bool prunes_ = model_.prunes();
+  // Limits are polled every poll_mask_ + 1 steps: fewer when a step copies a long bitset.
+  std::uint32_t poll_mask_ = words_ >= 256 ? 0 : words_ >= 16 ? 63 : 1023;
+  std::uint32_t polls_ = 0;
   SearchCache cache_;
   std::uint64_t states_ = 0, reported_ = 0;
   std::size_t model_reserved_ = 0, peak_ = 0;
@@ -267,7 +276,7 @@ SearchOutcome Search::run() {
   std::uint32_t tick = 0;
   while (true) {
     if (ok_left_ == 0) return finish(Verdict::kValid, "");
-    if ((++tick & 1023) == 0) {
+    if ((++tick & poll_mask_) == 0) {
       if (auto why = over_limit(); !why.empty()) return finish(Verdict::kUnknown, why);
     }
     if (entry_ == head_) {  // only unknown calls left after the last return: cannot happen

@@ -63,6 +63,9 @@ struct SearchOutcome {
   int culprit = -1;                   // operation whose completion no linearization passed
   std::vector<int> longest_prefix;    // a linearization reaching furthest into the history
   std::vector<std::uint64_t> culprit_states;  // states in which the culprit was still pending
+  // Optional: operations already known to be non-linearizable on their own (the others
+  // dropped); explanations shrink from there.
+  std::vector<int> core_hint;
 };
 
 // `ops` sorted by call. The model must hold the ops' model_op ids.

@@ -9,6 +9,7 @@
 // Forgetting is sound (it only costs re-exploration); thrashing() tells the search
 // when it has forgotten so much that it should give up with "memory".
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -19,7 +20,9 @@ namespace faultline {
 
 class SearchCache {
  public:
-  SearchCache(std::size_t words_per_set, MemoryBudget& budget);
+  // The table does not grow when rehashing it could take past `deadline`.
+  SearchCache(std::size_t words_per_set, MemoryBudget& budget,
+              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   ~SearchCache();
   SearchCache(const SearchCache&) = delete;
   SearchCache& operator=(const SearchCache&) = delete;
@@ -27,7 +30,7 @@ class SearchCache {
   // Records the configuration; false if it was already recorded.
   bool insert(std::uint64_t hash, std::uint64_t state, const std::uint64_t* bits);
 
-  bool thrashing() const { return evictions_ > 2 * capacity_ + 65536; }
+  bool thrashing() const { return !near_deadline_ && evictions_ > 2 * capacity_ + 65536; }
   std::size_t bytes() const { return reserved_; }
 
  private:
@@ -39,12 +42,14 @@ class SearchCache {
   std::size_t words_;
   std::size_t stride_;
   MemoryBudget& budget_;
+  std::chrono::steady_clock::time_point deadline_;
   std::vector<std::uint64_t> table_;
   std::size_t capacity_ = 0;  // slots, a power of two
   std::size_t count_ = 0;
   std::size_t reserved_ = 0;
   std::size_t evictions_ = 0;
   bool can_grow_ = true;
+  bool near_deadline_ = false;
 };
 
 }  // namespace faultline

@@ -5,18 +5,39 @@
 namespace faultline {
 
 std::int64_t ValueInterner::intern(const boost::json::value& value) {
-  auto [it, inserted] = ids_.try_emplace(boost::json::serialize(value),
-                                         static_cast<std::int64_t>(values_.size()));
-  if (inserted) values_.push_back(value);
-  return it->second;
+  const auto next = static_cast<std::int64_t>(values_.size());
+  std::pair<std::unordered_map<std::int64_t, std::int64_t>::iterator, bool> by_int;
+  if (value.is_int64()) {
+    by_int = int_ids_.try_emplace(value.get_int64(), next);
+  } else if (value.is_uint64() && value.get_uint64() <= std::uint64_t{INT64_MAX}) {
+    by_int = int_ids_.try_emplace(static_cast<std::int64_t>(value.get_uint64()), next);
+  } else if (value.is_string()) {
+    const auto& s = value.get_string();
+    auto [it, inserted] = string_ids_.try_emplace(std::string(s.data(), s.size()), next);
+    if (inserted) {
+      values_.push_back(value);
+      key_bytes_ += s.size() + 64;
+    }
+    return it->second;
+  } else {
+    auto [it, inserted] = ids_.try_emplace(boost::json::serialize(value), next);
+    if (inserted) {
+      values_.push_back(value);
+      key_bytes_ += it->first.size() + 64;
+    }
+    return it->second;
+  }
+  if (by_int.second) {
+    values_.push_back(value);
+    key_bytes_ += 48;
+  }
+  return by_int.first->second;
 }
 
 std::string ValueInterner::text(std::int64_t id) const { return value_text(values_[id]); }
 
 std::size_t ValueInterner::memory_bytes() const {
-  std::size_t bytes = values_.capacity() * sizeof(boost::json::value);
-  for (const auto& [text, id] : ids_) bytes += text.size() + 64;
-  return bytes;
+  return values_.capacity() * sizeof(boost::json::value) + key_bytes_;
 }
 
 std::size_t StateInterner::Hash::operator()(const std::vector<std::int64_t>& words) const {

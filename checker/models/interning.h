@@ -21,8 +21,13 @@ class ValueInterner {
   std::size_t memory_bytes() const;
 
  private:
-  std::unordered_map<std::string, std::int64_t> ids_;
+  // Integers and strings (most values) skip serialization; equal serializations still
+  // mean equal ids: an unsigned integer that fits is looked up as a signed one.
+  std::unordered_map<std::int64_t, std::int64_t> int_ids_;
+  std::unordered_map<std::string, std::int64_t> string_ids_;
+  std::unordered_map<std::string, std::int64_t> ids_;  // by serialization: everything else
   std::vector<boost::json::value> values_;
+  std::size_t key_bytes_ = 0;  // the maps' keys and nodes, roughly
 };
 
 // Sequences of 64-bit words -> dense ids: the state handles of composite models.

@@ -84,6 +84,12 @@ class RegisterModel final : public PartitionModel {
   bool read_only(int id) const override { return ops_[id].kind == Kind::kRead; }
   bool blind(int id) const override { return ops_[id].kind == Kind::kWrite; }
 
+  std::optional<RegisterAccess> register_access(int id) const override {
+    const Op& op = ops_[id];
+    if (op.kind == Kind::kCas) return std::nullopt;
+    return RegisterAccess{op.kind == Kind::kWrite, static_cast<std::uint64_t>(op.a)};
+  }
+
   std::string describe_state(std::uint64_t state) const override { return values_.text(state); }
 
   std::string describe_op(int id) const override {

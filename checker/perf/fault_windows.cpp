@@ -29,7 +29,10 @@ bool fault_edge(const std::string& f, bool& starts, std::string& kind) {
 std::vector<FaultWindow> fault_windows(const History& history) {
   std::vector<FaultWindow> windows;
   std::map<std::string, std::size_t> open;     // kind -> window index
-  std::map<std::string, std::size_t> stopped;  // kind -> window its last stop record closed
+  // kind -> window closed by a stop invocation whose completion may still come (Jepsen's
+  // invoke/info pair). A stop record that completes no such invocation stops nothing (e.g.
+  // the final heal's stop-K after the fault already ended).
+  std::map<std::string, std::size_t> stopping;
   std::int64_t end = 0;
   for (const Operation& op : history.ops) {
     if (op.time != kNoTime) end = std::max(end, op.time);
@@ -37,21 +40,22 @@ std::vector<FaultWindow> fault_windows(const History& history) {
     bool starts = false;
     std::string kind;
     if (!fault_edge(op.f, starts, kind)) {
-      if (op.is_nemesis()) stopped.clear();  // another record: a later stop is a new one
+      stopping.clear();  // another record: a later stop is a new one
       continue;
     }
     if (starts) {
-      stopped.erase(kind);
+      stopping.erase(kind);
       if (open.count(kind)) continue;  // the completion of the same start, or a repeat
       open[kind] = windows.size();
       windows.push_back(FaultWindow{kind, op.time, op.time, true, op.index});
     } else if (auto it = open.find(kind); it != open.end()) {
       windows[it->second].end = op.time;
       windows[it->second].open = false;
-      stopped[kind] = it->second;
+      if (op.type == OpType::kInvoke) stopping[kind] = it->second;
       open.erase(it);
-    } else if (auto s = stopped.find(kind); s != stopped.end()) {
+    } else if (auto s = stopping.find(kind); s != stopping.end() && op.is_completion()) {
       windows[s->second].end = op.time;  // the completion of the stop that closed it
+      stopping.erase(s);
     }
   }
   for (auto& [kind, i] : open) windows[i].end = end;

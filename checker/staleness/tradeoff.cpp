@@ -20,7 +20,8 @@ boost::json::value verdict_value(const boost::json::object& results) {
 }
 
 // Kinds of anomaly the workload checker counted: linearizability's invalid keys, and every
-// member shaped {"count": n} with n > 0 (set: lost/unexpected/stale; bank: wrong_total...).
+// member shaped {"count": n} with n > 0 (set: lost/unexpected/stale; bank: wrong_total...),
+// and the transactional checker's anomaly_counts.
 boost::json::object checker_anomalies(const boost::json::object& results) {
   boost::json::object out;
   if (const auto* pc = results.if_contains("partition_counts"); pc && pc->is_object()) {
@@ -34,6 +35,10 @@ boost::json::object checker_anomalies(const boost::json::object& results) {
     if (!o) continue;
     const auto* count = o->if_contains("count");
     if (count && count->is_number() && count->to_number<double>() > 0) out[name] = *count;
+  }
+  // The transactional checker's anomalies by type (G2-item, G-single...).
+  if (const auto* ac = results.if_contains("anomaly_counts"); ac && ac->is_object()) {
+    for (const auto& [name, count] : ac->get_object()) out[name] = count;
   }
   return out;
 }
@@ -53,6 +58,7 @@ bool has_register_writes(const History& history) {
 boost::json::object tradeoff_summary(const History& history, const boost::json::object& results,
                                      const TradeoffOptions& options) {
   boost::json::object out;
+  out["schema"] = kTradeoffSchema;
   out["mode"] = options.mode;
   out["valid"] = verdict_value(results);
   boost::json::object anomalies = checker_anomalies(results);
@@ -98,8 +104,25 @@ boost::json::object tradeoff_summary(const History& history, const boost::json::
     return s.operations ? boost::json::value(round3(s.availability()))
                         : boost::json::value(nullptr);
   };
-  out["availability_in_faults"] = fraction(a.in_faults);
-  out["availability_outside_faults"] = fraction(a.outside_faults);
+  auto served = [](const TimeSide& t) {
+    return t.slots ? boost::json::value(round3(t.availability())) : boost::json::value(nullptr);
+  };
+  auto rate = [](const TimeSide& t) {
+    return t.bins ? boost::json::value(round3(t.ok_per_s())) : boost::json::value(nullptr);
+  };
+  auto served_by_f = [&](const TimeSide& t) {
+    boost::json::object by_f;
+    for (const auto& [f, side] : t.by_f) by_f[f] = served(side);
+    return by_f;
+  };
+  out["availability_in_faults"] = served(a.time_in_faults);
+  out["availability_outside_faults"] = served(a.time_outside_faults);
+  out["availability_by_f_in_faults"] = served_by_f(a.time_in_faults);
+  out["availability_by_f_outside_faults"] = served_by_f(a.time_outside_faults);
+  out["ok_fraction_in_faults"] = fraction(a.in_faults);
+  out["ok_fraction_outside_faults"] = fraction(a.outside_faults);
+  out["ok_per_s_in_faults"] = rate(a.time_in_faults);
+  out["ok_per_s_outside_faults"] = rate(a.time_outside_faults);
   out["latency_ms"] = {{"p50", round3(a.all.latency_ms.p50)},
                        {"p99", round3(a.all.latency_ms.p99)}};
   out["operations"] = a.all.operations;

@@ -3,7 +3,8 @@
 // staleness, convergence) and what it cost (availability under faults, latency). One object
 // per run, the same in results.json ("tradeoff") and in `faultline compare --json`:
 //
-//   {"mode": "read-consistency=serializable",   as given; "" for a plain run
+//   {"schema": "faultline.tradeoff/2",          /2: availability_* became time-weighted
+//    "mode": "read-consistency=serializable",   as given; "" for a plain run
 //    "valid": true | false | "unknown",        the workload checker's verdict
 //    "anomalies": {kind: count},               only kinds that occurred
 //    "staleness_ms": {"p50","p99","max"} | null,        register histories only
@@ -11,8 +12,16 @@
 //    "delta_ms": n | null, "k": n | null,      smallest Δ / k (checker/staleness/staleness.h)
 //    "convergence_ms": n | null,               null without final reads
 //    "converged": true | false | "unknown",
-//    "availability_in_faults": fraction | null,       null when no fault window held an op
-//    "availability_outside_faults": fraction | null,
+//    "availability_in_faults": fraction | null,       time-weighted (checker/perf/availability.h):
+//    "availability_outside_faults": fraction | null,  share of client time that got answers;
+//                                                     null when no client wanted service there
+//    "availability_by_f_in_faults": {f: fraction | null},   the same per op type ("read":
+//    "availability_by_f_outside_faults": {f: ...},          how often a client that wanted to
+//                                                            read got an answer)
+//    "ok_fraction_in_faults": fraction | null,        share of operations answered, by where
+//    "ok_fraction_outside_faults": fraction | null,   their invocation fell; null: none there
+//    "ok_per_s_in_faults": n | null,                  ok completions per second on each side
+//    "ok_per_s_outside_faults": n | null,
 //    "latency_ms": {"p50","p99"}}              ok operations, final reads excluded
 
 #include <boost/json.hpp>
@@ -21,6 +30,8 @@
 #include "checker/history/history.h"
 
 namespace faultline {
+
+inline constexpr const char* kTradeoffSchema = "faultline.tradeoff/2";
 
 struct TradeoffOptions {
   std::string mode;  // e.g. "read-from=replica"

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -49,9 +51,20 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
+std::size_t default_memory_limit_mib() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  const std::size_t half =
+      pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2 : 0;
+  const std::size_t cap = 4096;
+  return half == 0 ? cap : std::min(half >> 20, cap);
+}
+
 class Run {
  public:
-  Run(const TxnHistory& h, const TxnCheckOptions& o, TxnCheckResult& r) : h_(h), o_(o), r_(r) {
+  Run(const TxnHistory& h, const TxnCheckOptions& o, TxnCheckResult& r)
+      : h_(h), o_(o), r_(r),
+        memory_limit_mib_(o.memory_limit_mib ? o.memory_limit_mib : default_memory_limit_mib()) {
     if (o.time_limit_s > 0) {
       deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(o.time_limit_s));
@@ -99,10 +112,10 @@ class Run {
   void note_memory(std::size_t bytes) { r_.peak_memory_bytes = std::max(r_.peak_memory_bytes, bytes); }
 
   bool over_memory(const char* what) {
-    if (!o_.memory_limit_mib || r_.peak_memory_bytes <= o_.memory_limit_mib * 1024 * 1024) return false;
+    if (r_.peak_memory_bytes <= memory_limit_mib_ * 1024 * 1024) return false;
     cut_ = "memory: " + std::string(what) + " needs about " +
            std::to_string(r_.peak_memory_bytes / (1024 * 1024)) + " MiB, over the limit of " +
-           std::to_string(o_.memory_limit_mib) + " MiB";
+           std::to_string(memory_limit_mib_) + " MiB";
     return true;
   }
   bool over_time(const char* what) {
@@ -216,6 +229,7 @@ class Run {
   const TxnHistory& h_;
   const TxnCheckOptions& o_;
   TxnCheckResult& r_;
+  const std::size_t memory_limit_mib_;
   Clock::time_point start_ = Clock::now();
   Clock::time_point deadline_ = Clock::time_point::max();
   std::string cut_;

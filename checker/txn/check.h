@@ -42,7 +42,9 @@ struct TxnCheckOptions {
   std::string consistency_model = "strict-serializable";
   int threads = 0;                 // 0: all cores
   double time_limit_s = 0;         // 0: none
-  std::size_t memory_limit_mib = 0;  // 0: none; counts the checker's own structures
+  // Past it: unknown ("memory: ..."). Counts the checker's own structures (not the
+  // parsed history). 0: min(4096, half of RAM).
+  std::size_t memory_limit_mib = 0;
   std::size_t max_examples = 8;    // explained examples kept per anomaly type
   std::size_t max_starts = 100000;   // first edges tried per cycle class and component
   std::size_t max_visits = 4000000;  // BFS states per cycle class and component

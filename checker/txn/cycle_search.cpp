@@ -81,8 +81,16 @@ class Searcher {
   enum class Result { kFound, kNone, kRejected, kCut };
 
   // Shortest cycle starting with u -> v (labelled spec.first) that satisfies spec.
-  Result find(std::uint32_t u, std::uint32_t v, const Spec& spec, std::vector<CycleStep>& out) {
+  // `scc`: components of the subgraph the walk after the first edge moves in (edges of
+  // spec.rest | spec.extras), in Tarjan's reverse topological order: a node whose id is
+  // below u's cannot reach u there, so the search never enters it. Only states that could
+  // never close are skipped; the result is what the unpruned search finds.
+  Result find(std::uint32_t u, std::uint32_t v, const Spec& spec,
+              const std::vector<std::uint32_t>& scc, std::vector<CycleStep>& out) {
     reset();
+    scc_ = &scc;
+    floor_ = scc[u];
+    if (scc[v] < floor_) return Result::kNone;
     const std::uint32_t start = v * 8 + (spec.first == kRW ? 1 : 0);
     visit(start, kUnseen - 1, spec.first);
     for (std::size_t head = 0; head < queue_.size(); ++head) {
@@ -150,6 +158,7 @@ class Searcher {
       return false;
     }
     if (y == u) return false;  // a simple cycle meets u only at its end
+    if ((*scc_)[y] < floor_) return false;  // cannot reach u
     const std::uint32_t state = y * 8 + ns;
     if (prev_[state] != kUnseen) return false;
     visit(state, from, label);
@@ -194,6 +203,8 @@ class Searcher {
   std::vector<std::uint32_t> queue_;
   bool rejected_ = false;
   std::size_t visits_ = 0;
+  const std::vector<std::uint32_t>* scc_ = nullptr;
+  std::uint32_t floor_ = 0;
 };
 
 // Class of an arbitrary cycle, from its labels.
@@ -252,6 +263,8 @@ ComponentFindings search_component(const DependencyGraph& graph,
     // A G0 (G1c) cycle through an edge exists iff its ends share a component of the ww
     // (ww+wr) subgraph; the rw-based classes only know their ends share a data component.
     const std::vector<std::uint32_t>* scc_of[kCycleClasses] = {&ww, &wwr, &all, &all, &all};
+    // The subgraph each class's walk moves in after its first edge (spec.rest | extras).
+    const std::vector<std::uint32_t>* walk_scc[kCycleClasses] = {&ww, &wwr, &wwr, &all, &all};
     for (int cls = 0; cls < kCycleClasses; ++cls) {
       if (found_at_or_below(cls, variant)) continue;
       const Spec& spec = specs[cls];
@@ -270,7 +283,7 @@ ComponentFindings search_component(const DependencyGraph& graph,
             break;
           }
           std::vector<CycleStep> steps;
-          auto r = searcher.find(u, v, spec, steps);
+          auto r = searcher.find(u, v, spec, *walk_scc[cls], steps);
           if (r == Searcher::Result::kRejected || r == Searcher::Result::kCut) exhaustive = false;
           if (r == Searcher::Result::kFound && (best.steps.empty() || steps.size() < best.steps.size())) {
             best.steps = std::move(steps);
@@ -299,7 +312,7 @@ ComponentFindings search_component(const DependencyGraph& graph,
         const std::uint8_t first = (g.types[i] & kWW) ? kWW : (g.types[i] & kWR) ? kWR : kRW;
         Spec any{first, kDataEdges, extras, 0, Rule::kPlain};
         Cycle c;
-        if (searcher.find(u, v, any, c.steps) != Searcher::Result::kFound) continue;
+        if (searcher.find(u, v, any, all, c.steps) != Searcher::Result::kFound) continue;
         classify(c);
         auto& st = f.status[static_cast<int>(c.cls)][static_cast<int>(c.variant)];
         if (st != SearchStatus::kFound) {

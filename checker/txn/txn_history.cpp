@@ -16,8 +16,11 @@ constexpr Value kInternedSpan = Value{1} << 32;
 constexpr std::uint32_t kNone = UINT32_MAX;
 
 // Compiling touches every JSON node of the history once; the history lives in many
-// small heap blocks, so the work is bound by memory latency and runs in parallel over
-// transactions. Errors found in parallel are rethrown in history order.
+// small heap blocks, so the work is bound by memory latency. It runs in one parallel
+// pass over fixed chunks of transactions, each compiled into buffers of its own (so
+// every list is read while its micro-op is still in cache); the micro-ops are then
+// copied into one array, the list elements stay in their chunk's block. An error stops
+// its chunk; the earliest in history order is thrown.
 class Compiler {
  public:
   Compiler(const History& history, Workload workload) : history_(history) {
@@ -30,30 +33,35 @@ class Compiler {
     pair();
     const std::size_t n = pairs_.size();
     out_.txns.resize(n);
-    sources_.assign(n, nullptr);
-    errors_.assign(n, std::nullopt);
-    parallel(n, [&](std::size_t t) { describe(t); });
-    std::uint64_t mops = 0;
-    for (Txn& t : out_.txns) {
-      if (mops + t.mop_count > UINT32_MAX) throw InputError(out_.source, t.line, 1, "too many micro-ops");
-      t.mop_begin = static_cast<std::uint32_t>(mops);
-      mops += t.mop_count;
+    chunks_.resize((n + kChunkTxns - 1) / kChunkTxns);
+    tbb::parallel_for(std::size_t{0}, chunks_.size(), [&](std::size_t c) { compile_chunk(c); });
+    for (const Chunk& c : chunks_) {
+      if (c.error) throw *c.error;
     }
-    out_.mops.resize(mops);
-    mop_sources_.assign(mops, nullptr);
-    raw_keys_.assign(mops, 0);
-    string_keys_.assign(mops, 0);
-    parallel(n, [&](std::size_t t) { compile_mops(static_cast<std::uint32_t>(t)); });
+    place_chunks();
     intern_keys();
-    copy_lists();
     return std::move(out_);
   }
 
  private:
+  static constexpr std::size_t kChunkTxns = 1024;
+
   struct Pair {
     std::size_t invoke = 0;
     std::size_t completion = SIZE_MAX;
     OpType outcome = OpType::kInfo;
+  };
+
+  // One chunk's micro-ops and list elements; Txn::mop_begin is chunk-relative until
+  // place_chunks. The elements stay where they are (TxnHistory::element_blocks).
+  struct Chunk {
+    std::vector<Mop> mops;
+    std::vector<Value> elements;
+    std::vector<std::uint32_t> list_offsets;  // per mop: its list's start in `elements`
+    std::vector<std::int64_t> raw_keys;   // per mop: the integer key, or string id
+    std::vector<std::uint8_t> string_keys; // per mop: raw_keys is a string id
+    std::optional<InputError> error;
+    std::size_t mop_base = 0;
   };
 
   // Jepsen's pairing (checker/history/pairing.h), with a fast path for small process
@@ -95,27 +103,81 @@ class Compiler {
     }
   }
 
-  template <class F>
-  void parallel(std::size_t n, F&& f) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 2048), [&](auto range) {
-      for (std::size_t t = range.begin(); t != range.end(); ++t) {
-        try {
-          f(t);
-        } catch (const InputError& e) {
-          errors_[t] = e;
-        }
-      }
-    });
-    for (const auto& e : errors_) {
-      if (e) throw *e;
-    }
-  }
-
   [[noreturn]] void fail(const Operation& op, const std::string& problem) const {
     throw InputError(history_.source, op.line, 1, problem);
   }
 
-  void describe(std::size_t i) {
+  void compile_chunk(std::size_t c) {
+    Chunk& chunk = chunks_[c];
+    const std::size_t first = c * kChunkTxns;
+    const std::size_t last = std::min(first + kChunkTxns, pairs_.size());
+    chunk.mops.reserve((last - first) * 4);
+    chunk.raw_keys.reserve((last - first) * 4);
+    chunk.string_keys.reserve((last - first) * 4);
+    chunk.list_offsets.reserve((last - first) * 4);
+    try {
+      for (std::size_t t = first; t != last; ++t) {
+        if (t + 20 < last) prefetch_ops(t + 20);
+        if (t + 12 < last) prefetch(t + 12, 0);
+        if (t + 8 < last) prefetch(t + 8, 1);
+        if (t + 4 < last) prefetch(t + 4, 2);
+        compile_txn(chunk, t);
+      }
+    } catch (const InputError& e) {
+      chunk.error = e;
+      return;
+    }
+    for (std::size_t i = 0; i < chunk.mops.size(); ++i) {
+      if (chunk.mops[i].list_size) chunk.mops[i].list = chunk.elements.data() + chunk.list_offsets[i];
+    }
+    std::vector<std::uint32_t>().swap(chunk.list_offsets);
+  }
+
+  // The JSON of a txn is a tree of separate heap blocks; walking it is a chain of cache
+  // misses. Compiling txn t prefetches, a few txns ahead, one level of the tree at a
+  // time (the operations, then 0: the txn's micro-op list, 1: each micro-op, 2: each
+  // list read), so the
+  // misses overlap instead of following one another.
+  const boost::json::value& source_value(std::size_t i) const {
+    const Pair& p = pairs_[i];
+    if (p.completion != SIZE_MAX && p.outcome == OpType::kOk) {
+      const boost::json::value& v = history_.ops[p.completion].value;
+      if (!v.is_null()) return v;
+    }
+    return history_.ops[p.invoke].value;
+  }
+
+  void prefetch_ops(std::size_t i) const {
+    const Pair& p = pairs_[i];
+    const Operation* ops = history_.ops.data();
+    __builtin_prefetch(reinterpret_cast<const char*>(ops + p.invoke) + offsetof(Operation, value));
+    if (p.completion != SIZE_MAX) {
+      __builtin_prefetch(reinterpret_cast<const char*>(ops + p.completion) + offsetof(Operation, value));
+    }
+  }
+
+  void prefetch(std::size_t i, int level) const {
+    const boost::json::value& v = source_value(i);
+    if (!v.is_array()) return;
+    const boost::json::array& mops = v.get_array();
+    if (level == 0) {
+      __builtin_prefetch(mops.data());
+      return;
+    }
+    for (const boost::json::value& mop : mops) {
+      if (!mop.is_array()) continue;
+      const boost::json::array& a = mop.get_array();
+      if (level == 1) {
+        __builtin_prefetch(a.data());
+      } else if (a.size() == 3 && a[2].is_array()) {
+        const auto* list = reinterpret_cast<const char*>(a[2].get_array().data());
+        const std::size_t bytes = std::min<std::size_t>(a[2].get_array().size(), 32) * sizeof(boost::json::value);
+        for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(list + b);
+      }
+    }
+  }
+
+  void compile_txn(Chunk& chunk, std::size_t i) {
     const Pair& p = pairs_[i];
     const Operation& invoke = history_.ops[p.invoke];
     if (invoke.f != "txn") {
@@ -141,21 +203,18 @@ class Compiler {
       fail(*source, "the value of a txn must be a list of micro-ops, got " +
                         boost::json::serialize(source->value));
     }
-    sources_[i] = source;
-    t.mop_count = static_cast<std::uint32_t>(source->value.get_array().size());
-  }
-
-  void compile_mops(std::uint32_t i) {
-    const Txn& t = out_.txns[i];
-    const Operation& op = *sources_[i];
+    const auto& mops = source->value.get_array();
+    t.mop_begin = static_cast<std::uint32_t>(chunk.mops.size());
+    t.mop_count = static_cast<std::uint32_t>(mops.size());
     const bool ok = t.outcome == Outcome::kOk;
-    std::uint32_t m = t.mop_begin;
-    for (const boost::json::value& mop : op.value.get_array()) add_mop(op, mop, i, ok, m++);
-    mark_order(t);
+    for (const boost::json::value& mop : mops) {
+      add_mop(chunk, *source, mop, static_cast<std::uint32_t>(i), ok);
+    }
+    mark_order(chunk, t);
   }
 
-  void add_mop(const Operation& op, const boost::json::value& json, std::uint32_t txn, bool ok,
-               std::uint32_t index) {
+  void add_mop(Chunk& chunk, const Operation& op, const boost::json::value& json,
+               std::uint32_t txn, bool ok) {
     const bool list_append = out_.workload == Workload::kListAppend;
     const char* expected = list_append ? "append and r" : "w and r";
     if (!json.is_array() || json.get_array().size() != 3 || !json.get_array()[0].is_string()) {
@@ -164,16 +223,18 @@ class Compiler {
     }
     const auto& a = json.get_array();
     const std::string_view f = a[0].get_string();
-    Mop& m = out_.mops[index];
+    Mop& m = chunk.mops.emplace_back();
     m.txn = txn;
+    chunk.list_offsets.push_back(0);
     if (a[1].is_int64()) {
-      raw_keys_[index] = a[1].get_int64();
+      chunk.raw_keys.push_back(a[1].get_int64());
+      chunk.string_keys.push_back(0);
     } else {
       std::lock_guard<std::mutex> lock(interning_);
       auto [it, added] = string_key_ids_.try_emplace(boost::json::serialize(a[1]),
                                                      static_cast<std::int64_t>(string_key_ids_.size()));
-      raw_keys_[index] = it->second;
-      string_keys_[index] = 1;
+      chunk.raw_keys.push_back(it->second);
+      chunk.string_keys.push_back(1);
     }
     if (f == "r") {
       m.kind = MopKind::kRead;
@@ -182,8 +243,16 @@ class Compiler {
       if (!list_append) {
         m.value = a[2].is_null() ? kNil : intern(a[2]);
       } else if (a[2].is_array()) {
-        m.list_size = static_cast<std::uint32_t>(a[2].get_array().size());
-        mop_sources_[index] = &a[2].get_array();
+        const auto& list = a[2].get_array();
+        if (chunk.elements.size() + list.size() > UINT32_MAX) {
+          fail(op, "more list elements than the checker can hold (2^32)");
+        }
+        chunk.list_offsets.back() = static_cast<std::uint32_t>(chunk.elements.size());
+        m.list_size = static_cast<std::uint32_t>(list.size());
+        const std::size_t at = chunk.elements.size();
+        chunk.elements.resize(at + list.size());
+        Value* out = chunk.elements.data() + at;
+        for (const boost::json::value& e : list) *out++ = intern(e);
       } else if (!a[2].is_null()) {
         fail(op, "a list-append read returned " + boost::json::serialize(a[2]) + ", not a list");
       }
@@ -204,14 +273,66 @@ class Compiler {
     return out_.values.intern(v);
   }
 
+  // Sets Mop::final_write and Mop::own_before (txns are short: quadratic is fine).
+  static void mark_order(Chunk& chunk, const Txn& t) {
+    const std::size_t first = t.mop_begin, last = first + t.mop_count;
+    auto same_key = [&](std::size_t a, std::size_t b) {
+      return chunk.raw_keys[a] == chunk.raw_keys[b] && chunk.string_keys[a] == chunk.string_keys[b];
+    };
+    for (std::size_t i = first; i != last; ++i) {
+      Mop& m = chunk.mops[i];
+      if (m.kind == MopKind::kRead) {
+        unsigned own = 0;
+        for (std::size_t p = first; p != i; ++p) {
+          own += chunk.mops[p].kind != MopKind::kRead && same_key(p, i);
+        }
+        m.own_before = static_cast<std::uint8_t>(own > 255 ? 255 : own);
+      } else {
+        m.final_write = true;
+        for (std::size_t n = i + 1; n != last; ++n) {
+          if (chunk.mops[n].kind != MopKind::kRead && same_key(n, i)) m.final_write = false;
+        }
+      }
+    }
+  }
+
+  // Global offsets, then every chunk's micro-ops copied into place in parallel; the
+  // element blocks move into the history as they are.
+  void place_chunks() {
+    std::uint64_t mops = 0;
+    for (Chunk& c : chunks_) {
+      c.mop_base = mops;
+      mops += c.mops.size();
+      if (mops > UINT32_MAX) {
+        const std::size_t txn = static_cast<std::size_t>(&c - chunks_.data()) * kChunkTxns;
+        throw InputError(out_.source, out_.txns[txn].line, 1, "too many micro-ops (2^32)");
+      }
+    }
+    out_.mops.resize(mops);
+    tbb::parallel_for(std::size_t{0}, chunks_.size(), [&](std::size_t ci) {
+      Chunk& c = chunks_[ci];
+      const std::size_t first = ci * kChunkTxns;
+      const std::size_t last = std::min(first + kChunkTxns, out_.txns.size());
+      for (std::size_t t = first; t != last; ++t) out_.txns[t].mop_begin += static_cast<std::uint32_t>(c.mop_base);
+      std::copy(c.mops.begin(), c.mops.end(), out_.mops.begin() + static_cast<std::ptrdiff_t>(c.mop_base));
+      std::vector<Mop>().swap(c.mops);
+    });
+    out_.element_blocks.reserve(chunks_.size());
+    for (Chunk& c : chunks_) {
+      if (!c.elements.empty()) out_.element_blocks.push_back(std::move(c.elements));
+    }
+  }
+
   // Dense key ids in order of first appearance; integer keys in a modest range go
   // through an array instead of a hash map.
   void intern_keys() {
     std::int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (std::size_t i = 0; i < raw_keys_.size(); ++i) {
-      if (string_keys_[i]) continue;
-      lo = std::min(lo, raw_keys_[i]);
-      hi = std::max(hi, raw_keys_[i]);
+    for (const Chunk& c : chunks_) {
+      for (std::size_t i = 0; i < c.raw_keys.size(); ++i) {
+        if (c.string_keys[i]) continue;
+        lo = std::min(lo, c.raw_keys[i]);
+        hi = std::max(hi, c.raw_keys[i]);
+      }
     }
     const bool dense = lo <= hi && static_cast<std::uint64_t>(hi - lo) < (std::uint64_t{1} << 26);
     std::vector<std::uint32_t> by_value(dense ? static_cast<std::size_t>(hi - lo + 1) : 0, kNone);
@@ -219,67 +340,24 @@ class Compiler {
     std::vector<std::uint32_t> strings(string_key_ids_.size(), kNone);
     std::vector<const std::string*> string_text(string_key_ids_.size());
     for (const auto& [text, id] : string_key_ids_) string_text[static_cast<std::size_t>(id)] = &text;
-    for (std::size_t i = 0; i < raw_keys_.size(); ++i) {
-      const std::int64_t raw = raw_keys_[i];
-      std::uint32_t* slot;
-      if (string_keys_[i]) {
-        slot = &strings[static_cast<std::size_t>(raw)];
-      } else if (dense) {
-        slot = &by_value[static_cast<std::size_t>(raw - lo)];
-      } else {
-        slot = &ints.try_emplace(raw, kNone).first->second;
-      }
-      if (*slot == kNone) {
-        *slot = static_cast<std::uint32_t>(out_.key_names.size());
-        out_.key_names.push_back(string_keys_[i] ? *string_text[static_cast<std::size_t>(raw)]
-                                                 : std::to_string(raw));
-      }
-      out_.mops[i].key = *slot;
-    }
-  }
-
-  // The elements of every list read, copied in parallel (most of the history's bulk).
-  void copy_lists() {
-    std::uint64_t total = 0;
-    for (Mop& m : out_.mops) {
-      if (total + m.list_size > UINT32_MAX) {
-        throw InputError(out_.source, out_.txns[m.txn].line, 1,
-                         "more list elements than the checker can hold (2^32)");
-      }
-      m.list_begin = static_cast<std::uint32_t>(total);
-      total += m.list_size;
-    }
-    out_.elements.resize(total);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out_.mops.size(), 4096), [&](auto range) {
-      for (std::size_t i = range.begin(); i != range.end(); ++i) {
-        const boost::json::array* list = mop_sources_[i];
-        if (!list) continue;
-        Value* out = out_.elements.data() + out_.mops[i].list_begin;
-        for (const boost::json::value& e : *list) *out++ = intern(e);
-      }
-    });
-  }
-
-  // Sets Mop::final_write and Mop::own_before (txns are short: quadratic is fine).
-  void mark_order(const Txn& t) {
-    Mop* first = out_.mops.data() + t.mop_begin;
-    Mop* last = first + t.mop_count;
-    for (Mop* m = first; m != last; ++m) {
-      if (m->kind == MopKind::kRead) {
-        unsigned own = 0;
-        for (Mop* p = first; p != m; ++p) {
-          own += p->kind != MopKind::kRead && raw_keys_[p - out_.mops.data()] == raw_keys_[m - out_.mops.data()] &&
-                 string_keys_[p - out_.mops.data()] == string_keys_[m - out_.mops.data()];
+    for (const Chunk& c : chunks_) {
+      Mop* out = out_.mops.data() + c.mop_base;
+      for (std::size_t i = 0; i < c.raw_keys.size(); ++i) {
+        const std::int64_t raw = c.raw_keys[i];
+        std::uint32_t* slot;
+        if (c.string_keys[i]) {
+          slot = &strings[static_cast<std::size_t>(raw)];
+        } else if (dense) {
+          slot = &by_value[static_cast<std::size_t>(raw - lo)];
+        } else {
+          slot = &ints.try_emplace(raw, kNone).first->second;
         }
-        m->own_before = static_cast<std::uint8_t>(own > 255 ? 255 : own);
-      } else {
-        m->final_write = true;
-        for (Mop* n = m + 1; n != last; ++n) {
-          if (n->kind != MopKind::kRead && raw_keys_[n - out_.mops.data()] == raw_keys_[m - out_.mops.data()] &&
-              string_keys_[n - out_.mops.data()] == string_keys_[m - out_.mops.data()]) {
-            m->final_write = false;
-          }
+        if (*slot == kNone) {
+          *slot = static_cast<std::uint32_t>(out_.key_names.size());
+          out_.key_names.push_back(c.string_keys[i] ? *string_text[static_cast<std::size_t>(raw)]
+                                                    : std::to_string(raw));
         }
+        out[i].key = *slot;
       }
     }
   }
@@ -287,11 +365,7 @@ class Compiler {
   const History& history_;
   TxnHistory out_;
   std::vector<Pair> pairs_;
-  std::vector<const Operation*> sources_;          // per txn: the op whose value is read
-  std::vector<std::optional<InputError>> errors_;  // per txn, from parallel phases
-  std::vector<const boost::json::array*> mop_sources_;  // per mop: a list read's elements
-  std::vector<std::int64_t> raw_keys_;              // per mop: the integer key, or string id
-  std::vector<std::uint8_t> string_keys_;           // per mop: raw_keys_ is a string id
+  std::vector<Chunk> chunks_;
   std::unordered_map<std::string, std::int64_t> string_key_ids_;
   std::mutex interning_;
 };
@@ -340,7 +414,8 @@ std::size_t ValueTable::memory_bytes() const {
 
 std::size_t TxnHistory::memory_bytes() const {
   std::size_t bytes = txns.capacity() * sizeof(Txn) + mops.capacity() * sizeof(Mop) +
-                      elements.capacity() * sizeof(Value) + values.memory_bytes();
+                      values.memory_bytes();
+  for (const auto& block : element_blocks) bytes += block.size() * sizeof(Value);
   for (const auto& k : key_names) bytes += sizeof(std::string) + k.capacity() + 48;
   return bytes;
 }

@@ -47,8 +47,8 @@ struct Mop {
   std::uint32_t key = 0;        // index into TxnHistory::keys
   std::uint32_t txn = 0;        // index into TxnHistory::txns
   Value value = kNil;           // append/write: the value; rw-register read: the value read
-  std::uint32_t list_begin = 0; // list-append read: its elements, in TxnHistory::elements
-  std::uint32_t list_size = 0;
+  std::uint32_t list_size = 0;  // list-append read: its elements, at `list`
+  const Value* list = nullptr;  // in TxnHistory::element_blocks
 };
 
 struct Txn {
@@ -80,14 +80,22 @@ struct TxnHistory {
   std::string source;
   std::vector<Txn> txns;                  // in order of invocation
   std::vector<Mop> mops;                  // each txn's micro-ops, contiguous, in txn order
-  std::vector<Value> elements;            // list-append read results, contiguous
+  // List-append read results, in blocks that Mop::list points into (so the history is
+  // move-only: a copy would point into the original).
+  std::vector<std::vector<Value>> element_blocks;
   std::vector<std::string> key_names;     // key id -> JSON text of the key
   ValueTable values;
   std::size_t history_ops = 0;            // History::ops.size()
 
+  TxnHistory() = default;
+  TxnHistory(TxnHistory&&) = default;
+  TxnHistory& operator=(TxnHistory&&) = default;
+  TxnHistory(const TxnHistory&) = delete;
+  TxnHistory& operator=(const TxnHistory&) = delete;
+
   const Mop* begin(const Txn& t) const { return mops.data() + t.mop_begin; }
   const Mop* end(const Txn& t) const { return mops.data() + t.mop_begin + t.mop_count; }
-  const Value* list(const Mop& m) const { return elements.data() + m.list_begin; }
+  const Value* list(const Mop& m) const { return m.list; }
   std::size_t memory_bytes() const;
 };
 

@@ -72,10 +72,15 @@ std::vector<std::pair<std::string, std::vector<std::string>>> rows(
       {"convergence", {}},
       {"availability in faults", {}},
       {"availability outside faults", {}},
+      {"read availability in faults", {}},
       {"latency ms p50 / p99", {}},
   };
   for (const auto& s : summaries) {
     const auto& latency = field(s, "latency_ms");
+    const auto& by_f = field(s, "availability_by_f_in_faults");
+    const boost::json::value reads_in_faults =
+        by_f.is_object() && by_f.get_object().contains("read") ? by_f.at("read")
+                                                               : boost::json::value();
     std::string stale = "-";
     if (field(s, "reads").is_number())
       stale = number(field(s, "stale_reads")) + " of " + number(field(s, "reads"));
@@ -91,6 +96,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> rows(
         convergence,
         percent(field(s, "availability_in_faults")),
         percent(field(s, "availability_outside_faults")),
+        percent(reads_in_faults),
         latency.is_object() ? number(latency.at("p50")) + " / " + number(latency.at("p99")) : "-"};
     for (std::size_t i = 0; i < cells.size(); ++i) out[i].second.push_back(std::move(cells[i]));
   }

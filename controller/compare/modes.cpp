@@ -17,8 +17,11 @@ const std::vector<StoreOption> kStoreOptions = {
     {"etcd", "read-consistency", {"linearizable", "serializable"}},
     {"redis", "read-from", {"primary", "replica"}},
     {"redis", "wait", {}},
+    {"redis", "failover", {"none", "sentinel"}},
     {"postgres", "read-from", {"primary", "standby"}},
     {"postgres", "synchronous-commit", {"off", "local", "on", "remote_apply"}},
+    {"postgres", "isolation", {"serializable", "repeatable-read", "read-committed"}},
+    {"postgres", "replicas", {}},
 };
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
@@ -46,6 +49,30 @@ std::vector<std::string> options_of(const std::string& db) {
   return out;
 }
 
+// Throws UsageError (message prefixed by `what`) unless `db` has option `name` and `value`
+// is one it accepts.
+void check_setting(const std::string& db, const std::string& name, const std::string& value,
+                   const std::string& what) {
+  auto option = std::find_if(kStoreOptions.begin(), kStoreOptions.end(),
+                             [&](const StoreOption& o) { return db == o.db && name == o.name; });
+  if (option == kStoreOptions.end()) {
+    std::vector<std::string> known = options_of(db);
+    throw UsageError(what + db + " has no option '" + name + "'" +
+                     (known.empty() ? std::string(" (it has none)")
+                                    : " (it has: " + join(known, ", ") + ")"));
+  }
+  if (option->values.empty()) {
+    bool digits = !value.empty() && value.size() <= 3 &&
+                  std::all_of(value.begin(), value.end(),
+                              [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) throw UsageError(what + name + "=" + value + ": expected a count");
+  } else if (std::find(option->values.begin(), option->values.end(), value) ==
+             option->values.end()) {
+    throw UsageError(what + db + " " + name + " cannot be '" + value + "' (expected " +
+                     join(option->values, " or ") + ")");
+  }
+}
+
 }  // namespace
 
 std::vector<Mode> parse_modes(const std::string& db, const std::string& text) {
@@ -62,23 +89,7 @@ std::vector<Mode> parse_modes(const std::string& db, const std::string& text) {
         throw UsageError("--modes: '" + setting + "' is not option=value");
       }
       std::string name = setting.substr(0, eq), value = setting.substr(eq + 1);
-      auto option =
-          std::find_if(kStoreOptions.begin(), kStoreOptions.end(),
-                       [&](const StoreOption& o) { return db == o.db && name == o.name; });
-      if (option == kStoreOptions.end()) {
-        throw UsageError("--modes: " + db + " has no option '" + name +
-                         "' (it has: " + join(known, ", ") + ")");
-      }
-      if (option->values.empty()) {
-        bool digits =
-            !value.empty() && value.size() <= 3 &&
-            std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!digits) throw UsageError("--modes: " + name + "=" + value + ": expected a count");
-      } else if (std::find(option->values.begin(), option->values.end(), value) ==
-                 option->values.end()) {
-        throw UsageError("--modes: " + db + " " + name + " cannot be '" + value + "' (expected " +
-                         join(option->values, " or ") + ")");
-      }
+      check_setting(db, name, value, "--modes: ");
       if (mode.options.count(name))
         throw UsageError("--modes: '" + item + "' sets " + name + " twice");
       mode.options[name] = value;
@@ -86,6 +97,8 @@ std::vector<Mode> parse_modes(const std::string& db, const std::string& text) {
         mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 2);
       if (name == "wait")
         mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, std::stoul(value) + 1);
+      if (name == "failover" && value == "sentinel")  // a majority of sentinels without the primary
+        mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 3);
       if (db == "postgres" && name == "synchronous-commit" &&
           (value == "on" || value == "remote_apply")) {
         mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 2);
@@ -134,6 +147,26 @@ std::string mode_text(const TestConfig& config) {
   for (const auto& [name, value] : config.db_settings)
     out += (out.empty() ? "" : "+") + name + "=" + value;
   return out;
+}
+
+}  // namespace faultline
+
+namespace faultline {
+
+void apply_db_settings(TestConfig& config, const std::vector<std::string>& settings) {
+  for (const std::string& setting : settings) {
+    std::size_t eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == setting.size()) {
+      throw UsageError("--db-setting: '" + setting + "' is not option=value");
+    }
+    std::string name = setting.substr(0, eq), value = setting.substr(eq + 1);
+    check_setting(config.db, name, value, "--db-setting: ");
+    if (name == "read-consistency") {
+      config.read_consistency = value;
+    } else {
+      config.db_settings[name] = value;
+    }
+  }
 }
 
 }  // namespace faultline

@@ -5,7 +5,8 @@
 //   etcd      read-consistency = linearizable | serializable
 //   redis     read-from = primary | replica, wait = N (replicas to WAIT for after writes)
 //   postgres  read-from = primary | standby,
-//             synchronous-commit = off | local | on | remote_apply
+//             synchronous-commit = off | local | on | remote_apply,
+//             isolation = serializable | repeatable-read | read-committed, replicas = N
 // Everything here is checked before anything runs; problems throw UsageError (exit 64).
 
 #include <cstddef>
@@ -29,6 +30,10 @@ std::vector<Mode> parse_modes(const std::string& db, const std::string& text);
 
 // Throws UsageError when a mode needs more nodes than `nodes` (replicas on a 1-node cluster).
 void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes);
+
+// Applies `faultline test --db-setting NAME=VALUE` options (same table and checks as a
+// mode; later ones win) to `config`, whose db is already set. Throws UsageError.
+void apply_db_settings(TestConfig& config, const std::vector<std::string>& settings);
 
 // `base` with the mode's options applied (etcd's read-consistency is TestConfig's own field;
 // other options go to db_settings) and a test name of its own.

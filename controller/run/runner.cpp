@@ -16,6 +16,7 @@
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
 #include "controller/run/analysis.h"
+#include "controller/run/convergence_reads.h"
 #include "controller/run/progress.h"
 #include "controller/run/recorder.h"
 #include "controller/run/run_store.h"
@@ -153,6 +154,8 @@ class Run {
   void write_test_json(const std::string& db_version);
   void run_setup_ops(HistoryRecorder& recorder);
   void run_final_ops(HistoryRecorder& recorder);
+  // Register runs: reads every key on every node until they agree (convergence_reads.h).
+  void run_convergence_reads(HistoryRecorder& recorder);
   // Runs `op` on `node` until ok, at most `attempts` times, each attempt a fresh process.
   bool run_until_ok(HistoryRecorder& recorder, const Operation& op, const std::string& node,
                     std::int64_t& next_process, const adapters::ClientOptions& options,
@@ -236,6 +239,24 @@ void Run::run_final_ops(HistoryRecorder& recorder) {
       }
     }
   }
+}
+
+void Run::run_convergence_reads(HistoryRecorder& recorder) {
+  History so_far = read_run_history(store_.history_path(), nullptr);
+  ConvergenceReadPlan plan;
+  plan.nodes = nodes_.names();
+  plan.keys = register_keys(so_far);
+  plan.timeout =
+      std::chrono::milliseconds(static_cast<long>(plan_.config.convergence_timeout_s * 1000));
+  plan.first_process = kFinalProcessBase + 100'000'000;
+  ConvergenceReadOutcome out = read_until_converged(
+      recorder, [this](const std::string& node) { return db_->client(node, client_options_); },
+      plan);
+  for (const auto& e : out.errors) log_.line("convergence reads: " + e);
+  log_.line("convergence reads: " + std::to_string(out.converged_keys) + " of " +
+            std::to_string(plan.keys.size()) + " keys agreed on every node after " +
+            std::to_string(out.rounds) + " round(s), " + std::to_string(out.reads) + " reads" +
+            (out.timed_out ? " (timed out)" : ""));
 }
 
 void Run::wait_for_time_limit() {
@@ -340,6 +361,7 @@ int Run::execute() {
     log_.line(healthy ? "cluster recovered" : "cluster did not recover in time; final reads may fail");
   }
   run_final_ops(recorder);
+  if (workload_->name() == "register") run_convergence_reads(recorder);
   history.close();
 
   cleanup.armed = false;
@@ -355,7 +377,8 @@ int Run::execute() {
   RunVerdict verdict = check_run(*workload_, h, budget);
   try {  // the measured trade-off (checker/staleness/tradeoff.h); never fails the run
     verdict.results["tradeoff"] = tradeoff_summary(
-        h, verdict.results, TradeoffOptions{mode_text(plan_.config), plan_.config.recovery_timeout_s});
+        h, verdict.results,
+        TradeoffOptions{mode_text(plan_.config), plan_.config.convergence_timeout_s});
   } catch (const std::exception& e) {
     log_.line(std::string("trade-off summary: ") + e.what());
   }
@@ -399,8 +422,15 @@ int run_tests(const TestPlan& plan) {
   nodes.connect_all();  // unreachable nodes: exit 69 before anything starts
 
   // Refuse faults that cannot take effect, before anything starts.
-  std::unique_ptr<adapters::Database> probe =
-      adapters::make_database(plan.config.db, nodes, adapters::DatabaseOptions{});
+  // Also refuses database settings the adapter rejects (e.g. more replicas than nodes).
+  adapters::DatabaseOptions probe_options;
+  probe_options.settings = plan.config.db_settings;
+  std::unique_ptr<adapters::Database> probe;
+  try {
+    probe = adapters::make_database(plan.config.db, nodes, probe_options);
+  } catch (const adapters::DatabaseError& e) {
+    throw UsageError(e.what());
+  }
   auto supported = probe->workloads();
   if (std::find(supported.begin(), supported.end(), plan.config.workload) == supported.end()) {
     throw UsageError(plan.config.db + " has no client for workload '" + plan.config.workload + "'");

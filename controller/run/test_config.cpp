@@ -44,6 +44,12 @@ TestPlan validate(const TestConfig& config) {
   plan.seed = config.seed ? *config.seed : std::random_device{}() * 0x100000001ull + std::random_device{}();
   plan.config.workload_options.seed = plan.seed;
   plan.config.workload_options.linearizable_reads = plan.linearizable_reads;
+  // Transactional workloads are judged against what the database's settings promise
+  // (e.g. postgres isolation=repeatable-read: snapshot-isolation), unless told otherwise.
+  if (plan.config.workload_options.consistency_model.empty()) {
+    plan.config.workload_options.consistency_model =
+        adapters::promised_consistency_model(config.db, config.db_settings);
+  }
   try {
     make_workload(config.workload, plan.config.workload_options);
   } catch (const std::invalid_argument& e) {
@@ -63,6 +69,7 @@ TestPlan validate(const TestConfig& config) {
   positive(config.time_limit_s, "--time-limit");
   positive(config.nemesis_interval_s, "--nemesis-interval");
   positive(config.recovery_timeout_s, "--recovery-timeout");
+  positive(config.convergence_timeout_s, "--convergence-timeout");
   if (config.rate < 0) throw UsageError("--rate must not be negative");
   if (config.test_count < 1) throw UsageError("--test-count must be at least 1");
   if (config.op_timeout_ms < 1) throw UsageError("--op-timeout must be positive");
@@ -120,6 +127,7 @@ boost::json::object config_json(const TestPlan& plan) {
           {"test_count", c.test_count},
           {"op_timeout_ms", c.op_timeout_ms},
           {"recovery_timeout_s", number(c.recovery_timeout_s)},
+          {"convergence_timeout_s", number(c.convergence_timeout_s)},
           {"check_time_limit_s", number(c.check_time_limit_s)},
           {"store", c.store}};
 }

@@ -36,6 +36,7 @@ struct TestConfig {
   std::string name;                      // default: <db>-<workload>[-<nemesis>][-serializable]
   int op_timeout_ms = 2'000;             // per client request
   double recovery_timeout_s = 30;        // after healing, wait this long for a healthy cluster
+  double convergence_timeout_s = 30;     // register: final reads until nodes agree, at most this
   double check_time_limit_s = 0;         // linearizability search; 0 = none
   WorkloadOptions workload_options;      // keys, shares, accounts...
 };

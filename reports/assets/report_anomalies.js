@@ -1,5 +1,5 @@
 // faultline report, part 5: anomalies. Known result shapes get their own rendering
-// (linearizability explanations, set and bank checkers, docs/results-format.md);
+// (linearizability explanations, set and bank checkers, transactions, docs/results-format.md);
 // anything else is shown as a browsable tree, so no finding is ever hidden.
 
 function checkerDocs(results) {
@@ -165,6 +165,88 @@ function renderBank(out, name, doc, ops) {
   out.appendChild(box);
 }
 
+// A dependency cycle (checker/txn) as a small graph: transactions on a circle, one arrow per
+// step labelled with its edge (ww, wr, rw, process, realtime).
+function cycleGraph(steps) {
+  const n = steps.length;
+  if (!n || n > 12) return null;
+  const W = 420, H = 260, cx = W / 2, cy = H / 2, r = n === 1 ? 0 : Math.min(95, 40 + 18 * n);
+  const pos = steps.map((st, i) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
+    return { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a), name: (st.from && st.from.txn) || 'T?' };
+  });
+  const root = svg('svg', { class: 'cycle-graph', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'font-size': 12 });
+  const defs = svg('defs', null, svg('marker', { id: 'cyc-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5,
+    markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' })));
+  root.appendChild(defs);
+  const colors = { rw: '#c0392b', wr: '#2471a3', ww: '#7d3c98', process: '#777', realtime: '#999' };
+  steps.forEach((st, i) => {
+    const a = pos[i], b = pos[(i + 1) % n];
+    const dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy) || 1, k = 24 / len;
+    const x1 = a.x + dx * k, y1 = a.y + dy * k, x2 = b.x - dx * k, y2 = b.y - dy * k;
+    // Bend each arrow outwards so that two-transaction cycles show both arrows.
+    const mx = (x1 + x2) / 2 + (-dy / len) * 22, my = (y1 + y2) / 2 + (dx / len) * 22;
+    const g = svg('g', null, svg('title', null, st.why || ''));
+    g.appendChild(svg('path', { d: 'M' + x1 + ',' + y1 + ' Q' + mx + ',' + my + ' ' + x2 + ',' + y2, fill: 'none',
+      stroke: colors[st.edge] || '#555', 'stroke-width': 2, 'marker-end': 'url(#cyc-arrow)' }));
+    g.appendChild(svg('text', { x: mx, y: my, 'text-anchor': 'middle', fill: colors[st.edge] || '#555' }, st.edge || ''));
+    root.appendChild(g);
+  });
+  for (const p of pos) {
+    root.appendChild(svg('circle', { cx: p.x, cy: p.y, r: 20, fill: '#fff', stroke: '#333' }));
+    root.appendChild(svg('text', { x: p.x, y: p.y + 4, 'text-anchor': 'middle' }, p.name));
+  }
+  return root;
+}
+
+// checker/txn's document: anomaly counts, the models violated and still satisfied, and each
+// explained anomaly (cycles drawn). Shown whether or not the judged model allows them.
+function renderTransactions(out, name, doc, ops) {
+  const box = el('div', { class: 'anomaly ' + verdictClass(doc.verdict) });
+  box.appendChild(el('h3', null, badge(doc.verdict || 'unknown'), ' ', name + ' (' + (doc.model || '') + ', judged as ' +
+    (doc.consistency_model || '?') + ')'));
+  const counts = Object.entries(doc.anomaly_counts || {});
+  if (doc.reason) box.appendChild(el('p', null, 'Reason: ' + doc.reason));
+  const list = (v) => (Array.isArray(v) && v.length ? v.join(', ') : 'none');
+  box.appendChild(el('p', null, el('strong', null, 'Violates: '), list(doc.violated_models)));
+  box.appendChild(el('p', null, el('strong', null, 'Strongest models still satisfied: '), list(doc.strongest_satisfied_models)));
+  if (counts.length) box.appendChild(table(['anomaly', 'count'], counts.map(([k, v]) => [k, fmtInt(v)]), [1]));
+  else box.appendChild(el('p', { class: 'muted' }, 'No anomalies found.'));
+  (doc.anomalies || []).slice(0, 40).forEach((a, i) => {
+    const d = el('details', i === 0 ? { open: '' } : null, el('summary', null, a.type + (a.key !== undefined ? ' — key ' + jsonText(a.key) : '')));
+    if (Array.isArray(a.cycle)) { const g = cycleGraph(a.cycle); if (g) d.appendChild(g); }
+    if (a.explanation) d.appendChild(el('pre', null, a.explanation));
+    const txns = Array.isArray(a.cycle) ? a.cycle.map((st) => st.from) : (a.txns || []);
+    if (txns.length) d.appendChild(el('ol', null, txns.map((t) => el('li', { class: 'mono' }, (t.txn || '') + ': ' + opCell(ops, t.index)))));
+    box.appendChild(d);
+  });
+  out.appendChild(box);
+  return counts.length ? 1 : 0;
+}
+
+// checker/counter: the increments and the reads outside their bounds.
+function renderCounter(out, name, doc, ops) {
+  const box = el('div', { class: 'anomaly ' + verdictClass(doc.verdict) });
+  box.appendChild(el('h3', null, badge(doc.verdict || 'unknown'), ' ', name));
+  box.appendChild(table(['', 'count'], countRows([['increments acknowledged', doc.adds_ok],
+    ['increments unknown', doc.adds_unknown], ['increments failed', doc.adds_failed],
+    ['acknowledged total', doc.acknowledged_total], ['possible total', doc.possible_total],
+    ['reads', doc.reads], ['final reads', doc.final_reads], ['reads below their bounds', doc.reads_below_bounds],
+    ['reads above their bounds', doc.reads_above_bounds], ['lost increments', doc.lost_increments]]), [1]));
+  if (Array.isArray(doc.final_values) && doc.final_values.length) {
+    box.appendChild(el('p', null, el('strong', null, 'final values: '), el('span', { class: 'mono' }, doc.final_values.map(jsonText).join(', '))));
+  }
+  const v = doc.violations || [];
+  if (v.length) {
+    box.appendChild(el('p', null, 'Reads outside [acknowledged before the read, possibly applied by its end]:'));
+    box.appendChild(table(['read', 'process', 'node', 'value', 'bounds', 'problem'],
+      v.map((x) => [opCell(ops, x.read_index) + (x.final ? ' (final)' : ''), jsonText(x.process), x.node || '',
+        jsonText(x.value), x.lower + '..' + x.upper, x.problem || ''])));
+  }
+  if (doc.reason) box.appendChild(el('p', null, 'Reason: ' + doc.reason));
+  out.appendChild(box);
+}
+
 function renderAnomalies(D, ops, timeline) {
   const s = section('anomalies', 'Anomalies');
   let found = 0;
@@ -172,8 +254,12 @@ function renderAnomalies(D, ops, timeline) {
     const kind = doc.checker || name;
     if (Array.isArray(doc.partitions)) {
       found += renderLinearizability(s, (doc.checker || 'linearizability') + (doc.model ? ' (' + doc.model + ')' : ''), doc, ops, timeline);
+    } else if (kind === 'transactions') {
+      found += renderTransactions(s, String(name), doc, ops);
     } else if (kind === 'set' || doc.lost !== undefined) {
       renderSet(s, String(name), doc, ops); found++;
+    } else if (kind === 'counter') {
+      renderCounter(s, String(name), doc, ops); found++;
     } else if (kind === 'bank' || doc.wrong_total !== undefined || doc.wrong_totals !== undefined) {
       renderBank(s, String(name), doc, ops); found++;
     } else if (doc.verdict && doc.verdict !== 'valid') {

@@ -16,9 +16,8 @@ function main() {
   guarded('summary', () => renderSummary(D));
   guarded('latency', () => renderLatencyPlot(D, ops, kinds));
   guarded('throughput', () => renderThroughputPlot(D, kinds));
-  guarded('clock', () => renderClockPlot(D));
   guarded('timeline', () => { timeline = Timeline(D, ops, kinds); });
-  guarded('anomalies', () => renderAnomalies(D, ops, timeline));
+  guarded('anomalies', () => { renderAnomalies(D, ops, timeline); renderClockPlot(D); });
   guarded('files', () => renderFiles(D));
   const tDone = performance.now();
   document.body.setAttribute('data-rendered', '1');

@@ -26,11 +26,26 @@ function reproduceCommand(D) {
   const c = t.config;
   if (c && c.db && c.workload) {  // test.json of `faultline test`
     const args = ['faultline', 'test', '--db', c.db, '--workload', c.workload];
-    if (Array.isArray(c.nemesis) && c.nemesis.length) args.push('--nemesis', c.nemesis.join(','));
-    for (const [key, flag] of [['time_limit_s', '--time-limit'], ['concurrency', '--concurrency'], ['rate', '--rate'],
-      ['read_consistency', '--read-consistency']]) {
-      if (c[key] !== undefined && c[key] !== null && c[key] !== '') args.push(flag, c[key]);
+    if (typeof t.local_cluster === 'string') args.push('--cluster', t.local_cluster);
+    const push = (object, pairs) => {
+      for (const [key, flag] of pairs) {
+        const v = object && object[key];
+        if (v !== undefined && v !== null && v !== '') args.push(flag, v);
+      }
+    };
+    if (Array.isArray(c.nemesis) && c.nemesis.length) {
+      args.push('--nemesis', c.nemesis.join(','));
+      push(c, [['nemesis_interval_s', '--nemesis-interval']]);
     }
+    push(c, [['time_limit_s', '--time-limit'], ['concurrency', '--concurrency'], ['rate', '--rate'],
+      ['read_consistency', '--read-consistency'], ['op_timeout_ms', '--op-timeout']]);
+    if (c.db_settings && typeof c.db_settings === 'object') {
+      for (const [k, v] of Object.entries(c.db_settings)) args.push('--db-setting', k + '=' + v);
+    }
+    const w = t.workload && typeof t.workload === 'object' ? t.workload : {};
+    push(w, [['read_share', '--read-share']]);
+    if (c.workload === 'register') push(w, [['keys', '--keys'], ['ops_per_key', '--ops-per-key'], ['cas_share', '--cas-share']]);
+    if (c.workload === 'bank') push(w, [['accounts', '--accounts'], ['total', '--total']]);
     args.push('--seed', t.seed !== undefined ? t.seed : c.seed);
     return args.map(shellQuote).join(' ');
   }

@@ -27,7 +27,8 @@ function shadeFaults(frame, faults, kinds) {
     svg('title', null, p.kind + (p.value ? ' ' + p.value : ''))));
   }
   for (const e of faults.events) {
-    if (/^(start|stop)(-|$)/.test(e.f) || e.type === 'invoke') continue;
+    // Fault edges are the shading; measurements (clock-offsets) are plotted on their own.
+    if (/^(start|stop)(-|$)/.test(e.f) || e.f === 'clock-offsets' || e.type === 'invoke') continue;
     const x = frame.x(e.time);
     frame.back.appendChild(svg('line', { x1: x, x2: x, y1: frame.m.top, y2: frame.m.top + frame.ph, stroke: '#999', 'stroke-dasharray': '2 2' },
       svg('title', null, e.f + ' ' + e.value)));
@@ -170,31 +171,47 @@ function renderThroughputPlot(D, kinds) {
   xAxis(frame, x0, x1, unit, unit === 'position' ? 'position in history' : 'time since test start');
 }
 
+// The clock offsets the nemesis measured (fault_periods.h), as a subsection of the
+// anomalies: one step line per node over the run, and each node's range in a table.
 function renderClockPlot(D) {
   const points = D.faults.clock;
   if (!points.length) return;
-  const s = document.getElementById('clock');
-  s.appendChild(el('h2', null, 'Clock offsets'));
-  const nodes = [...new Set(points.map((p) => p.node))];
+  const s = document.getElementById('anomalies');
+  const box = el('div', { id: 'clock', 'data-points': points.length });
+  s.appendChild(box);
+  box.appendChild(el('h3', null, 'Clock faults: measured offsets'));
+  box.appendChild(el('p', { class: 'muted' }, 'What each node\'s (faked) clock showed minus the controller\'s clock, ' +
+    'measured by the nemesis when it changed a clock and while a clock fault was in force.'));
+  const nodes = [...new Set(points.map((p) => p.node))].sort();
   const x0 = D.ops.begin, x1 = Math.max(D.ops.end, x0 + 1);
   const legend = el('div', { class: 'legend' }, nodes.map((n, k) => el('span', null, el('i', { style: 'background:' + PALETTE[k % PALETTE.length] }), n)));
-  s.appendChild(legend);
-  const frame = plotFrame(s, plotWidth(s), 200, x0, x1);
+  box.appendChild(legend);
+  const frame = plotFrame(box, plotWidth(s), 220, x0, x1);
   frame.box.id = 'clock-plot';
   let lo = 0, hi = 0;
   for (const p of points) { lo = Math.min(lo, p.offset); hi = Math.max(hi, p.offset); }
   if (hi === lo) hi = lo + 1;
+  const yTicks = ticks(lo, hi, 4);
+  lo = Math.min(lo, yTicks[0]); hi = Math.max(hi, yTicks[yTicks.length - 1]);
   const yOf = (v) => frame.m.top + frame.ph - ((v - lo) / (hi - lo)) * frame.ph;
+  shadeFaults(frame, D.faults, [...new Set(D.faults.periods.map((p) => p.kind))]);
+  const rows = [];
   nodes.forEach((n, k) => {
-    let d = '', last = null;
-    for (const p of points.filter((q) => q.node === n)) {
+    const color = PALETTE[k % PALETTE.length];
+    const mine = points.filter((q) => q.node === n);
+    let d = 'M' + frame.x(x0).toFixed(1) + ' ' + yOf(0).toFixed(1), min = Infinity, max = -Infinity;
+    for (const p of mine) {
       const x = frame.x(p.time).toFixed(1);
-      d += (last === null ? 'M' + x + ' ' + yOf(0).toFixed(1) : '') + 'L' + x + ' ' + (last === null ? yOf(0) : yOf(last)).toFixed(1) + 'L' + x + ' ' + yOf(p.offset).toFixed(1);
-      last = p.offset;
+      d += 'H' + x + 'V' + yOf(p.offset).toFixed(1);
+      frame.front.appendChild(svg('circle', { cx: x, cy: yOf(p.offset).toFixed(1), r: 2.5, fill: color },
+        svg('title', null, n + ': ' + (+p.offset.toPrecision(4)) + ' ms at ' + fmtTime(p.time, D.ops.unit))));
+      min = Math.min(min, p.offset); max = Math.max(max, p.offset);
     }
-    d += 'L' + frame.x(x1).toFixed(1) + ' ' + yOf(last).toFixed(1);
-    frame.front.appendChild(svg('path', { d, fill: 'none', stroke: PALETTE[k % PALETTE.length], 'stroke-width': 1.8 }));
+    d += 'H' + frame.x(x1).toFixed(1);
+    frame.front.appendChild(svg('path', { d, fill: 'none', stroke: color, 'stroke-width': 1.6 }));
+    rows.push([n, fmtInt(mine.length), (+min.toPrecision(4)) + ' ms', (+max.toPrecision(4)) + ' ms']);
   });
-  yAxis(frame, ticks(lo, hi, 4), yOf, (v) => String(+v.toPrecision(3)), 'offset');
-  xAxis(frame, x0, x1, D.ops.unit, 'time since test start');
+  yAxis(frame, yTicks, yOf, (v) => String(+v.toPrecision(3)), 'offset (ms)');
+  xAxis(frame, x0, x1, D.ops.unit, D.ops.unit === 'position' ? 'position in history' : 'time since test start');
+  box.appendChild(table(['node', 'measurements', 'min offset', 'max offset'], rows, [1, 2, 3]));
 }

@@ -38,6 +38,19 @@ TEST(FaultWindows, StartAndStopDelimitAWindow) {
   EXPECT_EQ(last_heal_time(partitioned_history()), 200'000'000);
 }
 
+TEST(FaultWindows, TheFinalHealDoesNotStretchAWindowThatAlreadyEnded) {
+  History h = HistoryBuilder()
+                  .nemesis("start-partition", 100)
+                  .write(0, 1, 110, 120)
+                  .nemesis("stop-partition", 200)
+                  .write(0, 2, 300, 310)
+                  .nemesis("stop-partition", 900)  // the run's final heal
+                  .build();
+  auto windows = fault_windows(h);
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_EQ(windows[0].end, 200'000'000);
+}
+
 TEST(FaultWindows, AFaultNeverStoppedLastsToTheEnd) {
   History h = HistoryBuilder().nemesis("start-kill", 10).write(0, 1, 20, 50).build();
   auto windows = fault_windows(h);
@@ -62,6 +75,55 @@ TEST(Availability, SplitsOperationsByFaultWindow) {
   EXPECT_EQ(r.all.operations, 6u);  // the final read is not counted
   auto json = r.to_json();
   EXPECT_DOUBLE_EQ(json.at("in_faults").at("by_f").at("read").at("availability").as_double(), 0.5);
+}
+
+TEST(Availability, AClientBlockedThroughAFaultIsUnavailableForAllOfItInTime) {
+  // Fault [1000, 3000] ms. Node n1 answers every 100 ms throughout; node n2 answers outside
+  // the fault, but its one read inside blocks from 1000 ms to its timeout at 3000 ms.
+  HistoryBuilder b;
+  for (double t = 0; t < 4000; t += 100) b.read(0, 1, t, t + 5, "n1");
+  for (double t = 0; t < 1000; t += 100) b.read(1, 1, t, t + 5, "n2");
+  b.op(1, "read", nullptr, 1000, 3000, "info", nullptr, "n2");
+  for (double t = 3010; t < 4000; t += 100) b.read(2, 1, t, t + 5, "n2");
+  History h = b.nemesis("start-partition", 1000).nemesis("stop-partition", 3000).build();
+  AvailabilityResult r = check_availability(h, AvailabilityOptions{500});
+  // By operations the fault barely shows: one unanswered read among 22.
+  EXPECT_NEAR(r.in_faults.availability(), 21.0 / 22, 1e-12);
+  // In time: 8 bins of 500 ms, 4 of them in the fault; n2 was answered in none of those.
+  EXPECT_EQ(r.time_in_faults.bins, 4u);
+  EXPECT_EQ(r.time_in_faults.slots, 8u);
+  EXPECT_EQ(r.time_in_faults.served, 4u);
+  EXPECT_DOUBLE_EQ(r.time_in_faults.availability(), 0.5);
+  EXPECT_DOUBLE_EQ(r.time_in_faults.by_f.at("read").availability(), 0.5);
+  EXPECT_DOUBLE_EQ(r.time_outside_faults.availability(), 1.0);
+  EXPECT_DOUBLE_EQ(r.time_in_faults.ok_per_s(), 20 / 2.0);
+  EXPECT_DOUBLE_EQ(r.to_json().at("time").at("in_faults").at("availability").as_double(), 0.5);
+}
+
+TEST(Availability, PerOpTypeOnlyTheTimeAClientWantedThatTypeCounts) {
+  // Fault [1000, 3000] ms on node n1. Linearizable-like: a read blocks from 1100 ms to its
+  // timeout at 3000. Serializable-like on n2: reads are answered at once, but the worker then
+  // blocks in a write from 1200 ms to 3000. In time n2 is no better served overall, but
+  // whenever it wanted a read it got one.
+  History h = HistoryBuilder()
+                  .nemesis("start-partition", 1000)
+                  .read(0, 1, 0, 5, "n1")
+                  .op(0, "read", nullptr, 1100, 3000, "info", nullptr, "n1")
+                  .read(1, 1, 0, 5, "n2")
+                  .read(1, 1, 1100, 1105, "n2")
+                  .op(1, "write", 2, 1200, 3000, "info", nullptr, "n2")
+                  .nemesis("stop-partition", 3000)
+                  .read(2, 1, 3500, 3505, "n1")
+                  .build();
+  AvailabilityResult r = check_availability(h, AvailabilityOptions{500});
+  // Bins of 500 ms: 2..5 in the fault. n1 wanted reads in all four, got none; n2 wanted a
+  // read only in bin 2 and got it.
+  const TimeSide& reads = r.time_in_faults.by_f.at("read");
+  EXPECT_EQ(reads.slots, 5u);
+  EXPECT_EQ(reads.served, 1u);
+  EXPECT_DOUBLE_EQ(r.time_in_faults.by_f.at("write").availability(), 0.0);
+  EXPECT_EQ(r.time_in_faults.slots, 8u);
+  EXPECT_EQ(r.time_in_faults.served, 1u);
 }
 
 TEST(Availability, ACasWhoseCompareFailedWasAnswered) {

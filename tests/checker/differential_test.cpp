@@ -201,6 +201,7 @@ struct Scenario {
   std::string name;
   RandomHistoryOptions gen;  // ops and processes are maxima: each history draws its own
   std::size_t count;
+  std::string engine = "";   // when set: every partition with a known op uses it
 };
 
 void PrintTo(const Scenario& scenario, std::ostream* out) { *out << scenario.name; }
@@ -220,7 +221,7 @@ RandomHistoryOptions gen(const std::string& model, std::size_t keys = 1, std::si
   return o;
 }
 
-// 12,500 histories in all (keyed ones are checked twice: split and whole).
+// 15,300 histories in all (keyed ones are checked twice: split and whole).
 std::vector<Scenario> scenarios() {
   RandomHistoryOptions from_zero = gen("cas-register");
   from_zero.initial = boost::json::value(0);
@@ -230,13 +231,26 @@ std::vector<Scenario> scenarios() {
     o.distinct = true;  // the engine's polynomial paths apply
     return o;
   };
+  // The polynomial register engine ("zones"): more histories, longer ones, more crashes.
+  RandomHistoryOptions distinct_long = distinct("register");
+  distinct_long.ops = 14;
+  RandomHistoryOptions distinct_crashy = distinct("register");
+  distinct_crashy.crash = 0.4;
+  RandomHistoryOptions distinct_keyed = distinct("register");
+  distinct_keyed.keys = 3;
+  RandomHistoryOptions distinct_zero = distinct("register");
+  distinct_zero.initial = boost::json::value(0);
   RandomHistoryOptions kv_one = gen("kv", 1);
   RandomHistoryOptions mutex = gen("mutex");  // mutex corruptions rarely stick: more of them
   mutex.corrupt = 0.95;
   mutex.crash = 0.08;
   return {{"Register", gen("register"), 1200},
           {"RegisterKeyed", gen("register", 3), 800},
-          {"RegisterDistinct", distinct("register"), 800},
+          {"RegisterDistinct", distinct("register"), 1500, "zones"},
+          {"RegisterDistinctLong", distinct_long, 600, "zones"},
+          {"RegisterDistinctCrashy", distinct_crashy, 800, "zones"},
+          {"RegisterDistinctKeyed", distinct_keyed, 400, "zones"},
+          {"RegisterDistinctInitialZero", distinct_zero, 300, "zones"},
           {"CasRegister", gen("cas-register"), 1400},
           {"CasRegisterDistinct", distinct("cas-register"), 400},
           {"CasRegisterInitialZero", from_zero, 300},
@@ -286,12 +300,22 @@ TEST_P(Differential, EngineAgreesWithReference) {
     if (o.keys > 1 || o.model == "kv") partitions.push_back(false);
     for (bool partition : partitions) {
       options.partition = partition;
+      // Whole maps: searched as one, or (budget of one state) decided key by key.
+      options.whole_map_states = rng() % 2 == 0 ? 1 : 0;
       CheckResult result = check_linearizable(history, options);
+      if (!scenario.engine.empty() && partition) {
+        for (const PartitionResult& p : result.partitions) {
+          if (p.engine != "trivial" && p.engine != "none") {
+            ASSERT_EQ(p.engine, scenario.engine) << dump(history);
+          }
+        }
+      }
       Verdict want = expected ? Verdict::kValid : Verdict::kInvalid;
       if (result.verdict == want) continue;
       if (++mismatches <= 3) {
         ADD_FAILURE() << "--model " << o.model << " --threads " << options.threads
                       << (partition ? "" : " --no-partition")
+                      << (options.whole_map_states ? " (by key)" : "")
                       << (options.all_keys ? " --all-keys" : "")
                       << (o.initial ? " --initial " + boost::json::serialize(*o.initial) : "")
                       << ": reference says " << (expected ? "valid" : "invalid")

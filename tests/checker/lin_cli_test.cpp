@@ -99,10 +99,11 @@ TEST(LinCli, UnknownVerdictExitsTwo) {
     for (int p = 0; p < 40; ++p) f << R"({"type":"invoke","process":)" << 100 + p << R"(,"f":"read","value":null})" << "\n";
     for (int p = 0; p < 40; ++p) f << R"({"type":"ok","process":)" << p << R"(,"f":"write","value":)" << p << "}\n";
     for (int p = 0; p < 40; ++p) f << R"({"type":"ok","process":)" << 100 + p << R"(,"f":"read","value":)" << p << "}\n";
-    f << R"({"type":"invoke","process":500,"f":"read","value":null})" << "\n"
-      << R"({"type":"ok","process":500,"f":"read","value":-1})" << "\n";
+    // A cas from a value never written: the search tries ~2^40 orders of the writes.
+    f << R"({"type":"invoke","process":500,"f":"cas","value":[-1,-2]})" << "\n"
+      << R"({"type":"ok","process":500,"f":"cas","value":[-1,-2]})" << "\n";
   }
-  CliRun r = faultline("check " + h.string() + " --model register --time-limit 0.3", tmp);
+  CliRun r = faultline("check " + h.string() + " --model cas-register --time-limit 0.3", tmp);
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.out.find("time limit"), std::string::npos) << r.out;
 }

@@ -103,6 +103,31 @@ TEST(LinKv, C10AsOneWholeMap) {
             Verdict::kValid);
   EXPECT_EQ(check_linearizable(read_history(kPorcupine + "/kv/c10-bad.txt"), options).verdict,
             Verdict::kInvalid);
+  // Searched as one map, not key by key.
+  EXPECT_EQ(check_linearizable(read_history(kPorcupine + "/kv/c10-ok.txt"), options)
+                .partitions[0].engine,
+            "wgl");
+}
+
+// c50 is too big to search as one map: past the state budget it is decided key by key
+// (locality), and the explanation says which key.
+TEST(LinKv, C50AsOneWholeMapByKey) {
+  CheckOptions options;
+  options.model = "kv";
+  options.partition = false;
+  options.time_limit_s = 60;
+  const CheckResult ok = check_linearizable(read_history(kPorcupine + "/kv/c50-ok.txt"), options);
+  EXPECT_EQ(ok.verdict, Verdict::kValid);
+  ASSERT_EQ(ok.partitions.size(), 1u);
+  EXPECT_EQ(ok.partitions[0].engine, "by-key");
+  const CheckResult bad = check_linearizable(read_history(kPorcupine + "/kv/c50-bad.txt"), options);
+  EXPECT_EQ(bad.verdict, Verdict::kInvalid);
+  ASSERT_EQ(bad.partitions.size(), 1u);
+  EXPECT_FALSE(bad.partitions[0].key.has_value());  // the whole map
+  ASSERT_TRUE(bad.partitions[0].explanation);
+  const Explanation& ex = *bad.partitions[0].explanation;
+  EXPECT_EQ(ex.text.rfind("on key \"", 0), 0u) << ex.text;
+  EXPECT_EQ(ex.culprit.text.rfind("key \"", 0), 0u) << ex.culprit.text;
 }
 
 }  // namespace

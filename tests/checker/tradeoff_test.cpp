@@ -32,8 +32,13 @@ TEST(Tradeoff, SummarisesVerdictStalenessAvailabilityAndLatency) {
   EXPECT_DOUBLE_EQ(s.at("staleness_versions").at("max").as_double(), 1.0);
   EXPECT_DOUBLE_EQ(s.at("delta_ms").as_double(), 10.0);
   EXPECT_EQ(s.at("k").as_int64(), 2);
-  EXPECT_DOUBLE_EQ(s.at("availability_in_faults").as_double(), 0.5);
-  EXPECT_DOUBLE_EQ(s.at("availability_outside_faults").as_double(), 1.0);
+  EXPECT_DOUBLE_EQ(s.at("ok_fraction_in_faults").as_double(), 0.5);
+  EXPECT_DOUBLE_EQ(s.at("ok_fraction_outside_faults").as_double(), 1.0);
+  // In time: the 100 ms run is one 1-s bin, outside faults (its middle is); 3 of its 4 client
+  // lanes (process 0, node n2, process 2, node n1) were answered in it.
+  EXPECT_TRUE(s.at("availability_in_faults").is_null());
+  EXPECT_DOUBLE_EQ(s.at("availability_outside_faults").as_double(), 0.75);
+  EXPECT_EQ(s.at("schema"), "faultline.tradeoff/2");
   EXPECT_DOUBLE_EQ(s.at("latency_ms").at("p99").as_double(), 10.0);
   EXPECT_TRUE(s.at("convergence_ms").is_null());
   EXPECT_EQ(s.at("converged"), "unknown");

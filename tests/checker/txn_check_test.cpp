@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "checker/gen/list_append_history.h"
+#include "checker/history/jsonl.h"
 #include "tests/checker/txn_test_util.h"
 
 namespace faultline::txn {
@@ -162,6 +163,36 @@ TEST_F(TxnCommandLine, UnknownMicroOpExits65NamingTheLine) {
   EXPECT_EQ(run("check " + file + " --model list-append", &out), 65);
   EXPECT_NE(out.find("h.jsonl:4:"), std::string::npos) << out;  // the ok completion
   EXPECT_NE(out.find("unknown micro-op 'increment'"), std::string::npos) << out;
+}
+
+TEST_F(TxnCommandLine, GarbageReadIsAnAnomalyNotACrash) {
+  const std::string file = write("h.jsonl", line(0, "invoke", R"([["append","x",1]])") +
+                                                line(0, "ok", R"([["append","x",1]])") +
+                                                line(1, "invoke", R"([["r","x",null]])") +
+                                                line(1, "ok", R"([["r","x",[1,7]]])"));
+  std::string out;
+  EXPECT_EQ(run("check " + file + " --model list-append", &out), 1);
+  EXPECT_NE(out.find("garbage-read: 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("no transaction ever wrote 7 to key \"x\""), std::string::npos) << out;
+}
+
+TEST_F(TxnCommandLine, HistoryOverTheMemoryLimitIsUnknownWithTheReason) {
+  ListAppendGenOptions g;
+  g.txns = 20000;
+  std::ofstream(dir_ / "big.jsonl") << [&] {
+    std::ostringstream s;
+    write_jsonl(generate_list_append_history(g), s);
+    return s.str();
+  }();
+  const std::string file = (dir_ / "big.jsonl").string();
+  std::string out;
+  EXPECT_EQ(run("check " + file + " --model list-append --memory-limit 1", &out), 2);
+  EXPECT_NE(out.find("unknown (list-append, strict-serializable): memory: the compiled history "
+                     "needs about"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("over the limit of 1 MiB"), std::string::npos) << out;
+  EXPECT_EQ(run("check " + file + " --model list-append"), 0);  // the default limit suffices
 }
 
 TEST_F(TxnCommandLine, WriteSkewExitsByModelAndWritesResults) {

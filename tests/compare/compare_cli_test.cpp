@@ -76,5 +76,22 @@ TEST(CompareModes, ParsesCombinedOptionsAndMapsThemOntoTheRun) {
                UsageError);
 }
 
+// `faultline test --db-setting` takes the same options as a mode, checked the same way.
+TEST(DbSettings, SetTheStoresOptionsAndRefuseOthers) {
+  TestConfig r;
+  r.db = "redis";
+  apply_db_settings(r, {"read-from=replica", "wait=1", "read-from=primary"});
+  EXPECT_EQ(r.db_settings.at("read-from"), "primary");  // the last one wins
+  EXPECT_EQ(r.db_settings.at("wait"), "1");
+  TestConfig e;
+  e.db = "etcd";
+  apply_db_settings(e, {"read-consistency=serializable"});
+  EXPECT_EQ(e.read_consistency, "serializable");
+  EXPECT_TRUE(e.db_settings.empty());
+  EXPECT_THROW(apply_db_settings(e, {"wait=1"}), UsageError);
+  EXPECT_THROW(apply_db_settings(e, {"read-consistency"}), UsageError);
+  EXPECT_THROW(apply_db_settings(r, {"wait=lots"}), UsageError);
+}
+
 }  // namespace
 }  // namespace faultline

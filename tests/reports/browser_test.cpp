@@ -1,11 +1,16 @@
 // The report as a person sees it: rendered by headless Chromium, with no console
 // message, no network request, and its verdict, plots, timeline and anomalies on the
-// page. Screenshots go to the build's tests/artifacts/. Needs Debian's `chromium`.
+// page: for a real `faultline test` run on a local cluster (etcd, partitions), for an
+// invalid check, for hand-made runs (hostile values, set/bank findings, clock offsets).
+// Screenshots go to the build's tests/artifacts/. Needs Debian's `chromium`; the real run
+// needs root (namespaces) and etcd.
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <regex>
 
 #include <boost/json.hpp>
 
@@ -14,6 +19,7 @@
 #include "checker/set/set_checker.h"
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
+#include "tests/run/subprocess.h"
 
 namespace faultline {
 namespace {
@@ -90,6 +96,103 @@ TEST(ReportInChromium, RunReportShowsVerdictPlotsTimelineAndStaysInert) {
   EXPECT_TRUE(fs::exists(fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-run.png"));
 }
 
+// A real run: `faultline test` with etcd on a 3-node local cluster of its own under
+// partitions; the cluster, its etcd data, nemesis state and the store are removed whatever
+// happens.
+class LocalClusterReport : public ::testing::Test {
+ protected:
+  void up() {
+    cluster_ = "fl-rep-" + std::to_string(::getpid() % 100000);
+    auto r = faultline::testing::run({FAULTLINE_BINARY, "cluster", "up", "--name", cluster_, "--nodes", "3"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  void TearDown() override {
+    if (cluster_.empty()) return;
+    faultline::testing::run({FAULTLINE_BINARY, "cluster", "down", "--name", cluster_});
+    std::error_code ec;
+    fs::remove_all("/var/lib/faultline/etcd/" + cluster_, ec);
+    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
+  }
+  std::string cluster_;
+  test::TempDir store_;
+};
+
+TEST_F(LocalClusterReport, ReportOfAnEtcdRunUnderPartitionsShowsVerdictPlotsAndTimeline) {
+  REQUIRE_CHROMIUM(chromium);
+  ASSERT_NO_FATAL_FAILURE(up());
+  auto r = faultline::testing::run({FAULTLINE_BINARY, "test", "--cluster", cluster_, "--store",
+                                    store_.path().string(), "--db", "etcd", "--workload", "register",
+                                    "--nemesis", "partition", "--time-limit", "10",
+                                    "--nemesis-interval", "2", "--seed", "11"},
+                                   std::chrono::seconds(150));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  fs::path run_dir = fs::canonical(store_.path() / "latest");
+  fs::path report = run_dir / "report.html";
+  ASSERT_NE(r.out.find("report: " + report.string()), std::string::npos) << r.out;
+  auto results = boost::json::parse(test::read_file(run_dir / "results.json")).as_object();
+  auto operations = results.at("tradeoff").at("operations").to_number<std::int64_t>();
+
+  fs::path shot = fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-real-run.png";
+  fs::remove(shot);
+  test::PageLoad load = test::load_page(chromium, "file://" + report.string(), shot);
+  expect_clean_load(load);
+  EXPECT_NE(load.dom.find("data-verdict=\"valid\""), std::string::npos);
+  EXPECT_NE(load.dom.find("linearizability (cas-register)"), std::string::npos);
+  // Both plots, with the partitions shaded.
+  for (const char* plot : {"id=\"latency-plot\"", "id=\"throughput-plot\""}) {
+    auto at = load.dom.find(plot);
+    ASSERT_NE(at, std::string::npos) << plot;
+    EXPECT_NE(load.dom.find("<title>partition ", at), std::string::npos) << "no shaded partition in " << plot;
+  }
+  const std::string periods = "<dt>fault periods</dt><dd>";
+  auto at = load.dom.find(periods);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoi(load.dom.substr(at + periods.size())), 1);
+  // Every client operation (setup and final ones included) is on the timeline.
+  const std::string canvas = "<canvas id=\"timeline-canvas\" data-ops=\"";
+  at = load.dom.find(canvas);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoll(load.dom.substr(at + canvas.size())), operations);
+  EXPECT_NE(load.dom.find("--nemesis-interval 2"), std::string::npos) << "the command to reproduce";
+  EXPECT_NE(load.dom.find("href=\"nodes/n1/etcd.log\""), std::string::npos);
+  ASSERT_TRUE(fs::exists(shot));
+  EXPECT_GT(fs::file_size(shot), 20'000u);
+  std::cout << "screenshot of the real run's report: " << shot.string() << "\n";
+}
+
+// The clock fault on real nodes (libfaketime; no database needed): what the nemesis measured
+// while it held n2's clock 5 s ahead is plotted with the anomalies.
+TEST_F(LocalClusterReport, ClockOffsetsTheNemesisMeasuredArePlotted) {
+  REQUIRE_CHROMIUM(chromium);
+  ASSERT_NO_FATAL_FAILURE(up());
+  fs::path dir = store_.path() / "clock";
+  fs::create_directories(dir);
+  auto r = faultline::testing::run({FAULTLINE_BINARY, "nemesis", "run", "--cluster", cluster_, "--nemesis",
+                                    "clock", "--clock-strategy", "faketime", "--clock-mode", "bump",
+                                    "--offset-ms", "5000", "--target", "n2", "--nemesis-interval", "2",
+                                    "--for", "5", "--record", (dir / "history.jsonl").string()},
+                                   std::chrono::seconds(60));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.string() + " > /dev/null"), 2);
+
+  test::PageLoad load = test::load_page(chromium, "file://" + (dir / "report.html").string());
+  expect_clean_load(load);
+  auto anomalies = load.dom.find("id=\"anomalies\"");
+  ASSERT_NE(anomalies, std::string::npos);
+  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  EXPECT_NE(section.find("id=\"clock-plot\""), std::string::npos);
+  // n2: 0 before the bump, ~5000 ms while skewed (start, a sample each second), 0 after reset.
+  std::smatch m;
+  std::regex row("<td>n2</td><td class=\"num\">([0-9]+)</td><td class=\"num\">(-?[0-9.e+]+) ms</td>"
+                 "<td class=\"num\">(-?[0-9.e+]+) ms</td>");
+  ASSERT_TRUE(std::regex_search(section, m, row)) << section;
+  EXPECT_GE(std::stoi(m[1]), 4);
+  EXPECT_NEAR(std::stod(m[2]), 0, 200);
+  EXPECT_NEAR(std::stod(m[3]), 5000, 200);
+  // The untouched nodes were measured too (the samples), near 0.
+  EXPECT_NE(section.find("<td>n1</td>"), std::string::npos);
+}
+
 TEST(ReportInChromium, InvalidCheckNamesTheOffendingRead) {
   REQUIRE_CHROMIUM(chromium);
   test::TempDir dir;
@@ -148,6 +251,29 @@ TEST(ReportInChromium, SetAndBankFindingsAreListed) {
   EXPECT_NE(section.find("<strong>unexpected: </strong><span class=\"mono\">99</span>"), std::string::npos);
   EXPECT_NE(section.find("Reads with a wrong total"), std::string::npos);
   EXPECT_NE(section.find("<td>9</td>"), std::string::npos) << "the observed total";
+}
+
+TEST(ReportInChromium, ClockOffsetsArePlottedWithTheAnomalies) {
+  REQUIRE_CHROMIUM(chromium);
+  test::TempDir dir;
+  std::ofstream history(dir.path() / "history.jsonl");
+  write_jsonl(test::clock_fault_history(), history);
+  history.close();
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 2);
+
+  test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string(),
+                                        fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-clock.png");
+  expect_clean_load(load);
+  auto anomalies = load.dom.find("id=\"anomalies\"");
+  ASSERT_NE(anomalies, std::string::npos);
+  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  EXPECT_NE(section.find("<div id=\"clock\" data-points=\"6\">"), std::string::npos) << section;
+  EXPECT_NE(section.find("id=\"clock-plot\""), std::string::npos);
+  EXPECT_NE(section.find("<title>n2: 5000 ms at"), std::string::npos) << "a point per measurement";
+  // Per node: measurements, min and max offset.
+  EXPECT_NE(section.find("<td>n2</td><td class=\"num\">5</td><td class=\"num\">0.3 ms</td><td class=\"num\">5001 ms</td>"),
+            std::string::npos) << section;
+  EXPECT_NE(section.find("<td>n1</td><td class=\"num\">1</td><td class=\"num\">-0.3 ms</td>"), std::string::npos);
 }
 
 // `faultline serve` as a child process; SIGTERM on destruction.

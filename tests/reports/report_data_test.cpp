@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <boost/json.hpp>
 
 #include "checker/history/pairing.h"
@@ -110,6 +112,43 @@ TEST(FaultPeriods, StartAndStopDelimitAPeriodAndAnUnstoppedOneRunsToTheEnd) {
   EXPECT_EQ(faults["events"].as_array().size(), 6u);
   ASSERT_EQ(faults["clock"].as_array().size(), 2u);
   EXPECT_EQ(faults["clock"].as_array()[0].as_object().at("offset"), 2.5);
+}
+
+TEST(FaultPeriods, TheFinalHealDoesNotStretchAPeriodThatAlreadyEnded) {
+  // faultline's own records: one info each; the run's final heal stops every kind again.
+  History h;
+  h.ops = {make_op(0, OpType::kInfo, kNemesisProcess, "start-partition", "bridge", 1'000'000),
+           make_op(1, OpType::kInvoke, 0, "read", nullptr, 2'000'000),
+           make_op(2, OpType::kOk, 0, "read", 1, 3'000'000),
+           make_op(3, OpType::kInfo, kNemesisProcess, "stop-partition", nullptr, 4'000'000),
+           make_op(4, OpType::kInfo, kNemesisProcess, "stop-partition", nullptr, 9'000'000)};
+  PairedHistory paired = pair_operations(h);
+  OpTable table = build_op_table(h, paired, {});
+  boost::json::object faults = fault_periods(h, paired, table);
+  const auto& periods = faults["periods"].as_array();
+  ASSERT_EQ(periods.size(), 1u);
+  EXPECT_EQ(periods[0].as_object().at("end"), 4000.0);
+  EXPECT_EQ(periods[0].as_object().at("open"), false);
+}
+
+TEST(FaultPeriods, ClockFaultRecordsGiveEachNodesMeasuredOffsetOverTime) {
+  History h = test::clock_fault_history();
+  PairedHistory paired = pair_operations(h);
+  OpTable table = build_op_table(h, paired, {});
+  boost::json::object faults = fault_periods(h, paired, table);
+  std::vector<std::tuple<double, std::string, double>> points;
+  for (const auto& p : faults["clock"].as_array()) {
+    const auto& o = p.as_object();
+    points.emplace_back(o.at("time").as_double(), std::string(o.at("node").as_string()),
+                        o.at("offset").as_double());
+  }
+  // Times in the table's unit (µs); offsets = system clock offset + faketime's offset.
+  std::vector<std::tuple<double, std::string, double>> expected = {
+      {1e6, "n2", 0.4},    {1e6, "n2", 5000.5}, {2e6, "n1", -0.3},
+      {2e6, "n2", 5000.2}, {3e6, "n2", 5000.1}, {3e6, "n2", 0.3}};
+  EXPECT_EQ(points, expected);
+  ASSERT_EQ(faults["periods"].as_array().size(), 1u);
+  EXPECT_EQ(faults["periods"].as_array()[0].as_object().at("kind"), "clock");
 }
 
 TEST(OpSummary, CountsAndNearestRankQuantiles) {

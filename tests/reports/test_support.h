@@ -89,4 +89,32 @@ inline History hostile_history(std::size_t n, std::size_t processes = 4) {
   return h;
 }
 
+// The clock fault's records as the nemesis writes them (nemesis/clock.cpp): start-clock with
+// each target's measurements before and after the change, clock-offsets samples while it is
+// in force, stop-clock with the measurements around the reset.
+inline History clock_fault_history() {
+  auto measured = [](double system, double faked) {
+    return boost::json::object{{"system_offset_ms", system}, {"faketime_offset_ms", faked}};
+  };
+  History h;
+  h.source = "clock.jsonl";
+  h.ops = {make_op(0, OpType::kInvoke, 0, "write", 1, 1'000'000),
+           make_op(1, OpType::kOk, 0, "write", 1, 2'000'000),
+           make_op(2, OpType::kInfo, kNemesisProcess, "start-clock",
+                   {{"strategy", "faketime"}, {"mode", "bump"}, {"offset_ms", 5000},
+                    {"targets", {"n2"}},
+                    {"nodes", {{"n2", {{"before", measured(0.4, 0)}, {"after", measured(0.5, 5000)}}}}}},
+                   1'000'000'000),
+           make_op(3, OpType::kInfo, kNemesisProcess, "clock-offsets",
+                   {{"offsets", {{"n1", measured(-0.3, 0)}, {"n2", measured(0.2, 5000)}}}},
+                   2'000'000'000),
+           make_op(4, OpType::kInfo, kNemesisProcess, "stop-clock",
+                   {{"reset", {{"n1", boost::json::object{}},
+                               {"n2", {{"before", measured(0.1, 5000)}, {"after", measured(0.3, 0)}}}}}},
+                   3'000'000'000),
+           make_op(5, OpType::kInvoke, 1, "read", nullptr, 3'500'000'000),
+           make_op(6, OpType::kOk, 1, "read", 1, 3'600'000'000)};
+  return h;
+}
+
 }  // namespace faultline::test

@@ -77,6 +77,10 @@ TEST_F(LocalClusterRun, RegisterWithLinearizableReadsPassesUnderPartitionsAndKil
   EXPECT_EQ(results.at("verdict"), "valid");
   EXPECT_GT(results.at("performance").at("throughput_ops_s").to_number<double>(), 10.0);
   EXPECT_TRUE(results.at("performance").at("latency_ms").as_object().contains("p99"));
+  // Convergence reads after the final heal: every key read on every node until they agree.
+  const auto& tradeoff = results.at("tradeoff");
+  EXPECT_EQ(tradeoff.at("converged"), boost::json::value(true)) << boost::json::serialize(tradeoff);
+  EXPECT_TRUE(tradeoff.at("convergence_ms").is_number());
   auto config = read_json(run / "test.json");
   EXPECT_EQ(config.at("seed"), 7);
   EXPECT_EQ(config.at("db").at("version"), "3.4.23");
@@ -173,6 +177,18 @@ TEST(RunConfiguration, BadConfigurationsAreRefusedBeforeAnythingStarts) {
   Outcome workload = attempt({"--workload", "queue", "--nodes", "127.0.0.1"});
   EXPECT_EQ(workload.exit_code, 64);
   EXPECT_NE(workload.err.find("unknown workload 'queue'"), std::string::npos) << workload.err;
+
+  // --db-setting: the options and values `compare --modes` accepts, nothing else.
+  Outcome setting = attempt({"--db-setting", "read-from=replica", "--nodes", "127.0.0.1"});
+  EXPECT_EQ(setting.exit_code, 64);
+  EXPECT_TRUE(one_line(setting)) << setting.err;
+  EXPECT_NE(setting.err.find("--db-setting: etcd has no option 'read-from' (it has: read-consistency)"),
+            std::string::npos) << setting.err;
+  Outcome value = attempt({"--db", "redis", "--db-setting", "read-from=anywhere", "--nodes", "127.0.0.1"});
+  EXPECT_EQ(value.exit_code, 64);
+  EXPECT_TRUE(one_line(value)) << value.err;
+  EXPECT_NE(value.err.find("redis read-from cannot be 'anywhere' (expected primary or replica)"),
+            std::string::npos) << value.err;
 
   Outcome nemesis = attempt({"--nemesis", "partition,meteor", "--nodes", "127.0.0.1"});
   EXPECT_EQ(nemesis.exit_code, 64);
