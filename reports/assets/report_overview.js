@@ -38,7 +38,8 @@ function reproduceCommand(D) {
       push(c, [['nemesis_interval_s', '--nemesis-interval']]);
     }
     push(c, [['time_limit_s', '--time-limit'], ['concurrency', '--concurrency'], ['rate', '--rate'],
-      ['read_consistency', '--read-consistency'], ['op_timeout_ms', '--op-timeout']]);
+      ['op_timeout_ms', '--op-timeout']]);
+    if (c.db === 'etcd') push(c, [['read_consistency', '--read-consistency']]);
     if (c.db_settings && typeof c.db_settings === 'object') {
       for (const [k, v] of Object.entries(c.db_settings)) args.push('--db-setting', k + '=' + v);
     }
