@@ -21,4 +21,21 @@ if [ "$sig" = KILL ]; then
 fi
 )sh";
 
+// $1: the node's directory; $2...: the daemons as COMM:PIDFILE (pid file name in $1). Kills
+// each daemon that runs (continuing it first, waiting up to 5 s for it to be gone), then
+// deletes the directory.
+inline constexpr const char* kWipeDaemonsScript = R"sh(dir=$1; shift
+for daemon in "$@"; do
+  comm=${daemon%%:*}; pidfile=$dir/${daemon#*:}
+  [ -f "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$comm" ]; then
+    kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+    i=0
+    while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  fi
+done
+rm -rf "$dir"
+)sh";
+
 }  // namespace faultline

@@ -22,6 +22,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/history/operation.h"
@@ -71,6 +72,11 @@ struct DatabaseOptions {
   // Adapter knobs by name, e.g. redis "read-from" = "replica", "wait" = "1"; the command
   // line validates them (controller/cmd_compare.cpp) before anything runs.
   std::map<std::string, std::string> settings;
+  // The environment (name, value) that runs a program under libfaketime with `node`'s clock
+  // control file (nemesis/faketime.h; the controller bridges the layers). Adapters that honour
+  // it start their database processes under it; unset: they start them plainly.
+  std::function<std::vector<std::pair<std::string, std::string>>(const remote::Node&)>
+      faketime_environment;
 };
 
 class Database {

@@ -10,6 +10,32 @@
 #include "faultline/version.h"
 #include "remote/errors.h"
 
+namespace {
+
+// One line on stderr for `e` and its exit code (docs/exit-codes.md).
+int report_error(const std::exception& e) {
+  using namespace faultline;
+  if (dynamic_cast<const InputError*>(&e)) {
+    std::cerr << e.what() << '\n';  // already FILE:LINE:COL: problem
+    return kExitDataError;
+  }
+  int code = kExitSoftware;
+  const char* prefix = "internal error: ";
+  if (dynamic_cast<const InputMissing*>(&e)) {
+    code = kExitNoInput;
+  } else if (dynamic_cast<const UsageError*>(&e) || dynamic_cast<const remote::ConfigError*>(&e)) {
+    code = kExitUsage;
+  } else if (dynamic_cast<const UnavailableError*>(&e) ||
+             dynamic_cast<const remote::RemoteError*>(&e)) {  // unreachable node, host key, ...
+    code = kExitUnavailable;
+  }
+  if (code != kExitSoftware) prefix = "";
+  std::cerr << "faultline: " << prefix << e.what() << '\n';
+  return code;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace faultline;
   CLI::App app{
@@ -45,9 +71,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "faultline: " << e.what() << " (see --help)\n";
     return kExitUsage;
-  } catch (const UsageError& e) {
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitUsage;
+  } catch (const std::exception& e) {
+    // Option callbacks may already read files (a nodes file): the same errors as running.
+    return report_error(e);
   }
   if (!action) {
     std::cerr << app.help();
@@ -55,26 +81,7 @@ int main(int argc, char** argv) {
   }
   try {
     return action();
-  } catch (const InputError& e) {
-    std::cerr << e.what() << '\n';
-    return kExitDataError;
-  } catch (const InputMissing& e) {
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitNoInput;
-  } catch (const UsageError& e) {
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitUsage;
-  } catch (const UnavailableError& e) {
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitUnavailable;
-  } catch (const remote::RemoteError& e) {  // NodeUnreachable, HostKeyError, a failed command
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitUnavailable;
-  } catch (const remote::ConfigError& e) {
-    std::cerr << "faultline: " << e.what() << '\n';
-    return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "faultline: internal error: " << e.what() << '\n';
-    return kExitSoftware;
+    return report_error(e);
   }
 }

@@ -192,6 +192,13 @@ void cluster_down(const std::string& name, const fs::path& dir_option) {
   }
   if (own_bridge_exists(name)) delete_device(cluster_bridge_name(name));
   remove_state_dir(dir);
+  // Databases keep their nodes' files in /var/lib/faultline/<db>/<cluster>/<node> and delete
+  // them on teardown; the cluster's folder goes with the cluster once it is empty.
+  for (const auto& entry : fs::directory_iterator("/var/lib/faultline", ec)) {
+    if (entry.is_directory(ec) && entry.path().filename() != "clusters") {
+      fs::remove(entry.path() / name, ec);  // only if empty
+    }
+  }
 }
 
 bool ClusterStatus::healthy() const {

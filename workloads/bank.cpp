@@ -61,12 +61,7 @@ class BankWorkload final : public Workload {
     return {init};
   }
 
-  std::vector<Operation> final_ops() const override {
-    Operation read;
-    read.f = "read";
-    read.extra["final"] = true;
-    return {read};
-  }
+  std::vector<Operation> final_ops() const override { return final_read(); }
 
   WorkloadCheck check(const History& history, const CheckBudget&) const override {
     BankCheckOptions options;

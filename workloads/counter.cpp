@@ -39,12 +39,7 @@ class CounterWorkload final : public Workload {
                                               worker);
   }
 
-  std::vector<Operation> final_ops() const override {
-    Operation read;
-    read.f = "read";
-    read.extra["final"] = true;
-    return {read};
-  }
+  std::vector<Operation> final_ops() const override { return final_read(); }
 
   WorkloadCheck check(const History& history, const CheckBudget&) const override {
     CounterCheckResult result = check_counter(history);

@@ -41,12 +41,7 @@ class SetWorkload final : public Workload {
                                           workers);
   }
 
-  std::vector<Operation> final_ops() const override {
-    Operation read;
-    read.f = "read";
-    read.extra["final"] = true;
-    return {read};
-  }
+  std::vector<Operation> final_ops() const override { return final_read(); }
 
   WorkloadCheck check(const History& history, const CheckBudget&) const override {
     SetCheckOptions options;

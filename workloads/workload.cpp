@@ -29,6 +29,13 @@ std::unique_ptr<Workload> make_workload(const std::string& name, const WorkloadO
                               "' (known: bank, counter, list-append, register, rw-register, set)");
 }
 
+std::vector<Operation> Workload::final_read() {
+  Operation read;
+  read.f = "read";
+  read.extra["final"] = true;
+  return {read};
+}
+
 boost::json::object Workload::config() const {
   const WorkloadOptions& o = options_;
   boost::json::object out{{"name", name()},

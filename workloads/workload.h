@@ -86,6 +86,9 @@ class Workload {
 
  protected:
   explicit Workload(WorkloadOptions options) : options_(std::move(options)) {}
+  // final_ops of a workload whose checker judges one whole-state read after the faults
+  // (set, counter, bank): a "read" marked "final": true.
+  static std::vector<Operation> final_read();
   WorkloadOptions options_;
 };
 

@@ -1,14 +1,14 @@
 #include "adapters/etcd/etcd_db.h"
 
-#include <fstream>
-#include <future>
-#include <thread>
+#include <algorithm>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 
 #include "adapters/daemon_script.h"
 #include "adapters/etcd/etcd_client.h"
+#include "adapters/node_files.h"
+#include "adapters/polling.h"
 #include "remote/errors.h"
 
 namespace faultline::adapters {
@@ -40,19 +40,6 @@ setsid "$@" >>"$dir/etcd.log" 2>&1 </dev/null &
 echo $! >"$dir/etcd.pid"
 )sh";
 
-// $1: the node's directory. Stops etcd and deletes everything of it.
-constexpr const char* kWipeScript = R"sh(dir=$1
-if [ -f "$dir/etcd.pid" ]; then
-  pid=$(cat "$dir/etcd.pid")
-  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = etcd ]; then
-    kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
-    i=0
-    while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-  fi
-fi
-rm -rf "$dir"
-)sh";
-
 // Installs Debian's etcd-server when etcd is missing, and keeps its system service stopped.
 constexpr const char* kInstallScript = R"sh(command -v etcd >/dev/null 2>&1 && exit 0
 export DEBIAN_FRONTEND=noninteractive
@@ -62,19 +49,14 @@ systemctl stop etcd >/dev/null 2>&1; systemctl disable etcd >/dev/null 2>&1
 command -v etcd >/dev/null 2>&1
 )sh";
 
-remote::Command script(const char* text, std::vector<std::string> args,
-                       std::chrono::milliseconds timeout = 30s) {
-  std::vector<std::string> argv{"sh", "-c", text, "sh"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  remote::Command command(std::move(argv));
-  command.sudo = true;
-  command.timeout = timeout;
-  return command;
+// Stops etcd and deletes everything of it.
+remote::Command wipe(const remote::Node& node) {
+  return root_script(kWipeDaemonsScript, {EtcdDatabase::node_dir(node), "etcd:etcd.pid"});
 }
 
 // Sends `sig` (KILL, STOP, CONT) to the daemon whose pid file is in `dir`.
 remote::Command signal_daemon(const std::string& dir, const char* sig) {
-  return script(kSignalDaemonScript, {dir, sig, "etcd.pid", "etcd"});
+  return root_script(kSignalDaemonScript, {dir, sig, "etcd.pid", "etcd"});
 }
 
 bool is_ip_address(const std::string& host) {
@@ -118,26 +100,13 @@ MemberStatus member_status(const std::string& host, std::chrono::milliseconds ti
   return status;
 }
 
-// f(i) for each i in [0, n) on its own thread; results in order.
-template <typename T, typename F>
-std::vector<T> parallel(std::size_t n, F f) {
-  std::vector<std::future<T>> futures;
-  for (std::size_t i = 0; i < n; ++i) futures.push_back(std::async(std::launch::async, f, i));
-  std::vector<T> out;
-  for (auto& future : futures) out.push_back(future.get());
-  return out;
-}
-
 }  // namespace
 
 EtcdDatabase::EtcdDatabase(remote::NodeSet& nodes, DatabaseOptions options)
     : nodes_(nodes), options_(std::move(options)) {}
 
 std::string EtcdDatabase::node_dir(const remote::Node& node) {
-  // Nodes of local clusters share one filesystem: keep each cluster's nodes apart.
-  std::string base = "/var/lib/faultline/etcd/";
-  if (node.local && !node.cluster.empty()) base += node.cluster + "/";
-  return base + node.name;
+  return adapters::node_dir("etcd", node);
 }
 
 void EtcdDatabase::log(const std::string& line) const {
@@ -168,14 +137,14 @@ remote::Command EtcdDatabase::restart_command(const remote::Node& node) const {
 remote::Command EtcdDatabase::launch_command(const remote::Node& node, const char* mode) const {
   // etcd only listens on IP addresses; a node known by name listens on all of its own.
   std::string listen = is_ip_address(node.host) ? node.host : "0.0.0.0";
-  return script(kStartScript,
-                {node_dir(node), mode, "etcd", "--name", node.name, "--data-dir",
-                 node_dir(node) + "/data", "--listen-peer-urls", url(listen, kEtcdPeerPort),
-                 "--initial-advertise-peer-urls", url(node.host, kEtcdPeerPort),
-                 "--listen-client-urls", url(listen, kEtcdClientPort),
-                 "--advertise-client-urls", url(node.host, kEtcdClientPort),
-                 "--initial-cluster", initial_cluster(), "--initial-cluster-state", "new",
-                 "--initial-cluster-token", options_.run_id});
+  return root_script(kStartScript,
+                     {node_dir(node), mode, "etcd", "--name", node.name, "--data-dir",
+                      node_dir(node) + "/data", "--listen-peer-urls", url(listen, kEtcdPeerPort),
+                      "--initial-advertise-peer-urls", url(node.host, kEtcdPeerPort),
+                      "--listen-client-urls", url(listen, kEtcdClientPort),
+                      "--advertise-client-urls", url(node.host, kEtcdClientPort),
+                      "--initial-cluster", initial_cluster(), "--initial-cluster-state", "new",
+                      "--initial-cluster-token", options_.run_id});
 }
 
 ProcessLocation EtcdDatabase::process_location(const remote::Node& node) const {
@@ -184,10 +153,9 @@ ProcessLocation EtcdDatabase::process_location(const remote::Node& node) const {
 
 void EtcdDatabase::setup() {
   if (options_.install_if_missing) {
-    nodes_.run_all(script(kInstallScript, {}, 15min));
+    nodes_.run_all(root_script(kInstallScript, {}, 15min));
   }
-  nodes_.run_each(nodes_.names(),
-                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+  nodes_.run_each(nodes_.names(), wipe);
   log("etcd: starting " + std::to_string(nodes_.nodes().size()) + " members: " + initial_cluster());
   nodes_.run_each(nodes_.names(),
                   [this](const remote::Node& node) { return start_command(node); });
@@ -204,43 +172,34 @@ void EtcdDatabase::setup() {
 }
 
 void EtcdDatabase::teardown() {
-  nodes_.run_each(nodes_.names(),
-                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+  nodes_.run_each(nodes_.names(), wipe);
 }
 
 bool EtcdDatabase::wait_healthy(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto& nodes = nodes_.nodes();
-  std::string last_problem;
-  while (std::chrono::steady_clock::now() < deadline) {
+  std::string problem;
+  bool healthy = poll_until(timeout, 200ms, &problem, [&]() -> std::string {
     auto statuses = parallel<MemberStatus>(
         nodes.size(), [&](std::size_t i) { return member_status(nodes[i].host, 1s); });
-    bool agreed = true;
     for (std::size_t i = 0; i < statuses.size(); ++i) {
       const auto& s = statuses[i];
-      if (!s.ok || s.leader.empty() || s.leader == "0" || s.leader != statuses[0].leader) {
-        agreed = false;
-        last_problem = nodes[i].name + ": " + (s.ok ? "no agreed leader" : s.error);
-        break;
-      }
+      if (!s.ok || s.leader.empty() || s.leader == "0" || s.leader != statuses[0].leader)
+        return nodes[i].name + ": " + (s.ok ? "no agreed leader" : s.error);
     }
-    if (agreed) {
-      // Every member must also serve a linearizable read (it needs the leader's read index).
-      auto reads = parallel<bool>(nodes.size(), [&](std::size_t i) {
-        EtcdClient client(nodes[i].name, nodes[i].host, kEtcdClientPort,
-                          ClientOptions{"register", true, 1s});
-        Operation read;
-        read.f = "read";
-        read.key = boost::json::value("health");
-        return client.invoke(read).type == OpType::kOk;
-      });
-      if (std::all_of(reads.begin(), reads.end(), [](bool ok) { return ok; })) return true;
-      last_problem = "a member cannot serve linearizable reads yet";
-    }
-    std::this_thread::sleep_for(200ms);
-  }
-  log("etcd: not healthy: " + last_problem);
-  return false;
+    // Every member must also serve a linearizable read (it needs the leader's read index).
+    auto reads = parallel<bool>(nodes.size(), [&](std::size_t i) {
+      EtcdClient client(nodes[i].name, nodes[i].host, kEtcdClientPort,
+                        ClientOptions{"register", true, 1s});
+      Operation read;
+      read.f = "read";
+      read.key = boost::json::value("health");
+      return client.invoke(read).type == OpType::kOk;
+    });
+    if (std::all_of(reads.begin(), reads.end(), [](bool ok) { return ok; })) return {};
+    return "a member cannot serve linearizable reads yet";
+  });
+  if (!healthy) log("etcd: not healthy: " + problem);
+  return healthy;
 }
 
 void EtcdDatabase::start(const std::string& node) { run(node, start_command(nodes_.node(node))); }
@@ -267,34 +226,13 @@ std::vector<std::string> EtcdDatabase::primaries() {
 }
 
 void EtcdDatabase::download_logs(const std::filesystem::path& dir) {
-  const auto& nodes = nodes_.nodes();
-  auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) -> std::string {
-    try {
-      std::string data =
-          nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/etcd.log", true);
-      std::filesystem::create_directories(dir / nodes[i].name);
-      std::ofstream out(dir / nodes[i].name / "etcd.log", std::ios::binary | std::ios::trunc);
-      out << data;
-      if (!out.flush()) return "cannot write " + (dir / nodes[i].name / "etcd.log").string();
-      return {};
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-  });
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!problems[i].empty()) log("etcd: log of " + nodes[i].name + " not downloaded: " + problems[i]);
-  }
+  download_node_files(nodes_, nodes_.names(), "etcd", {"etcd.log"}, dir, options_.log);
 }
 
 std::string EtcdDatabase::version() {
-  const auto& first = nodes_.nodes().front();
-  remote::Command command{"etcd", "--version"};
-  std::string out = nodes_.session(first.name).run(command).out;
-  const std::string marker = "etcd Version: ";
-  auto at = out.find(marker);
-  if (at == std::string::npos) return "unknown";
-  auto end = out.find('\n', at);
-  return out.substr(at + marker.size(), end == std::string::npos ? end : end - at - marker.size());
+  std::string out =
+      nodes_.session(nodes_.names().front()).run(remote::Command{"etcd", "--version"}).out;
+  return version_after(out, "etcd Version: ", "\n");
 }
 
 std::unique_ptr<Client> EtcdDatabase::client(const std::string& node, const ClientOptions& options) {

@@ -1,10 +1,9 @@
 #include "adapters/postgres/postgres_db.h"
 
 #include <algorithm>
-#include <fstream>
-#include <future>
-#include <thread>
 
+#include "adapters/node_files.h"
+#include "adapters/polling.h"
 #include "adapters/postgres/postgres_client.h"
 #include "adapters/postgres/postgres_scripts.h"
 
@@ -16,21 +15,7 @@ namespace scripts = postgres_scripts;
 
 remote::Command script(const char* text, std::vector<std::string> args,
                        std::chrono::milliseconds timeout = 60s) {
-  std::vector<std::string> argv{"sh", "-c", text, "sh"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  remote::Command command(std::move(argv));
-  command.sudo = true;
-  command.timeout = timeout;
-  return command;
-}
-
-template <typename T, typename F>
-std::vector<T> parallel(std::size_t n, F f) {
-  std::vector<std::future<T>> futures;
-  for (std::size_t i = 0; i < n; ++i) futures.push_back(std::async(std::launch::async, f, i));
-  std::vector<T> out;
-  for (auto& future : futures) out.push_back(future.get());
-  return out;
+  return root_script(text, std::move(args), timeout);
 }
 
 // One statement on a fresh connection: its first column's values, or nullopt with `error`.
@@ -118,14 +103,18 @@ std::string PostgresDatabase::promised_consistency_model(
 }
 
 std::string PostgresDatabase::node_dir(const remote::Node& node) {
-  std::string base = "/var/lib/faultline/postgres/";
-  if (node.local && !node.cluster.empty()) base += node.cluster + "/";
-  return base + node.name;
+  return adapters::node_dir("postgres", node);
 }
 
 std::vector<std::string> PostgresDatabase::standbys() const {
   auto names = nodes_.names();
   return {names.begin() + 1, names.begin() + 1 + static_cast<std::ptrdiff_t>(replicas_)};
+}
+
+std::vector<std::string> PostgresDatabase::servers() const {
+  std::vector<std::string> out{nodes_.names().front()};
+  for (const auto& s : standbys()) out.push_back(s);
+  return out;
 }
 
 void PostgresDatabase::log(const std::string& line) const {
@@ -217,12 +206,9 @@ void PostgresDatabase::teardown() {
 }
 
 bool PostgresDatabase::wait_healthy(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  const std::string primary = nodes_.names().front();
-  std::vector<std::string> members{primary};
-  for (const auto& s : standbys()) members.push_back(s);
-  std::string problem;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const std::vector<std::string> members = servers();
+  std::string last_problem;
+  bool healthy = poll_until(timeout, 100ms, &last_problem, [&] {
     auto answers = parallel<std::string>(members.size(), [&](std::size_t i) {
       std::string error;
       auto rows = query(endpoint(members[i]),
@@ -235,7 +221,7 @@ bool PostgresDatabase::wait_healthy(std::chrono::milliseconds timeout) {
       for (const auto& v : *rows) joined += v + "\n";
       return joined;
     });
-    problem.clear();
+    std::string problem;
     for (std::size_t i = 0; i < members.size() && problem.empty(); ++i) {
       if (answers[i].rfind("error:", 0) == 0) {
         problem = members[i] + ": " + answers[i].substr(6);
@@ -245,19 +231,28 @@ bool PostgresDatabase::wait_healthy(std::chrono::milliseconds timeout) {
         problem = members[i] + ": not streaming from the primary";
       }
     }
-    if (problem.empty()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  log("postgres: not healthy: " + problem);
-  return false;
+    return problem;
+  });
+  if (!healthy) log("postgres: not healthy: " + last_problem);
+  return healthy;
 }
 
 remote::Command PostgresDatabase::start_command(const remote::Node& node) const {
-  return script(scripts::kStart, {node_dir(node), "start"});
+  return script(scripts::kStart, start_args(node, "start"));
 }
 
 remote::Command PostgresDatabase::restart_command(const remote::Node& node) const {
-  return script(scripts::kStart, {node_dir(node), "restart"});
+  return script(scripts::kStart, start_args(node, "restart"));
+}
+
+std::vector<std::string> PostgresDatabase::start_args(const remote::Node& node,
+                                                      const std::string& mode) const {
+  std::vector<std::string> args{node_dir(node), mode};
+  if (options_.faketime_environment) {
+    for (const auto& [name, value] : options_.faketime_environment(node))
+      args.push_back(name + "=" + value);
+  }
+  return args;
 }
 
 ProcessLocation PostgresDatabase::process_location(const remote::Node& node) const {
@@ -295,25 +290,7 @@ std::vector<std::string> PostgresDatabase::primaries() {
 }
 
 void PostgresDatabase::download_logs(const std::filesystem::path& dir) {
-  const auto& nodes = nodes_.nodes();
-  auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) -> std::string {
-    if (i > replicas_) return {};  // no PostgreSQL on this node
-    try {
-      std::string data =
-          nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/postgres.log", true);
-      std::filesystem::create_directories(dir / nodes[i].name);
-      std::ofstream out(dir / nodes[i].name / "postgres.log", std::ios::binary | std::ios::trunc);
-      out << data;
-      return out.flush() ? std::string()
-                         : "cannot write " + (dir / nodes[i].name / "postgres.log").string();
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-  });
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!problems[i].empty())
-      log("postgres: log of " + nodes[i].name + " not downloaded: " + problems[i]);
-  }
+  download_node_files(nodes_, servers(), "postgres", {"postgres.log"}, dir, options_.log);
 }
 
 std::string PostgresDatabase::version() {
@@ -321,11 +298,7 @@ std::string PostgresDatabase::version() {
       "\"$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)\"/pg_ctl --version", {}, 10s);
   std::string out = nodes_.session(nodes_.names().front()).run(command).out;
   // "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
-  auto at = out.find(") ");
-  if (at == std::string::npos) return "unknown";
-  at += 2;
-  auto end = out.find_first_of(" \n", at);
-  return out.substr(at, end == std::string::npos ? end : end - at);
+  return version_after(out, ") ", " \n");
 }
 
 std::unique_ptr<Client> PostgresDatabase::client(const std::string& node,

@@ -21,8 +21,10 @@
 //                       on all of them. Unset: PostgreSQL's default (on, no synchronous
 //                       standbys: asynchronous replication).
 //
-// libfaketime works for PostgreSQL, but faultline does not yet start it under libfaketime:
-// clock faults need the system clock.
+// Clock faults: every postmaster (and so its backends) runs under libfaketime with the node's
+// clock control file, given by DatabaseOptions::faketime_environment, so the nemesis' faketime
+// strategy shifts what now() returns on that node (the local cluster shares one kernel, where
+// the system strategy is refused). Monotonic clocks stay real.
 
 #include <memory>
 #include <string>
@@ -51,9 +53,12 @@ class PostgresDatabase final : public Database {
   ProcessLocation process_location(const remote::Node& node) const override;
   remote::Command start_command(const remote::Node& node) const override;
   remote::Command restart_command(const remote::Node& node) const override;
-  bool honours_faketime() const override { return false; }
+  // Started under libfaketime when the options carry its environment (the controller's do).
+  bool honours_faketime() const override {
+    return static_cast<bool>(options_.faketime_environment);
+  }
   std::string faketime_note() const override {
-    return "faultline does not start PostgreSQL under libfaketime yet";
+    return "PostgreSQL was set up without libfaketime's environment";
   }
 
   std::vector<std::string> primaries() override;
@@ -72,12 +77,16 @@ class PostgresDatabase final : public Database {
   static std::string promised_consistency_model(const std::map<std::string, std::string>& settings);
   // The standbys' node names (nodes 2 .. replicas+1).
   std::vector<std::string> standbys() const;
+  // The nodes that run PostgreSQL: the primary, then the standbys.
+  std::vector<std::string> servers() const;
 
  private:
   void log(const std::string& line) const;
   std::string config_lines(const remote::Node& node) const;
   std::string hba_text() const;
   PgEndpoint endpoint(const std::string& node) const;
+  // kStart's arguments: the node's directory, `mode`, libfaketime's NAME=VALUE words.
+  std::vector<std::string> start_args(const remote::Node& node, const std::string& mode) const;
 
   remote::NodeSet& nodes_;
   DatabaseOptions options_;

@@ -66,13 +66,30 @@ runuser -u postgres -- "$bin/pg_basebackup" -h "$2" -p 5432 -U postgres -D "$dat
 printf '%s\n' "$3" >>"$data/postgresql.conf"
 )sh";
 
-// $1 DIR, $2 "start" or "restart". start: no-op if the postmaster runs. restart (after a
-// kill): first waits up to 5 s for the killed instance's processes to go, then kills any
-// left (backends of a killed postmaster hold its shared memory). A killed postmaster may
+// $1 DIR, $2 "start" or "restart", then optional NAME=VALUE words: libfaketime's environment
+// (LD_PRELOAD, FAKETIME_TIMESTAMP_FILE, ...). start: no-op if the postmaster runs. restart
+// (after a kill): first waits up to 5 s for the killed instance's processes to go, then kills
+// any left (backends of a killed postmaster hold its shared memory). A killed postmaster may
 // linger as a zombie (forever when the machine's init does not reap), which pg_ctl and
 // PostgreSQL's lock file checks count as running: its pid file and socket lock file are
 // removed when the postmaster is dead or a zombie.
-inline constexpr const char* kStart = FAULTLINE_PG_PREAMBLE R"sh(dir=$1; data=$1/data
+//
+// With an environment, pg_ctl runs DIR/postgres-faketime (-p) instead of postgres: a fixed
+// wrapper that execs postgres with LD_PRELOAD, so the preload reaches the postmaster and its
+// backends but not runuser, pg_ctl or sh (pg_ctl -w times its wait). pg_ctl carries the
+// preload as FAULTLINE_LD_PRELOAD. The control file is created "+0" and made readable by
+// postgres if missing: libfaketime silently ignores a file it cannot read.
+inline constexpr const char* kStart = FAULTLINE_PG_PREAMBLE R"sh(dir=$1; data=$1/data; mode=$2
+shift 2
+ft_file=
+for kv in "$@"; do
+  shift
+  case $kv in
+    LD_PRELOAD=*) kv=FAULTLINE_$kv ;;
+    FAKETIME_TIMESTAMP_FILE=*) ft_file=${kv#*=} ;;
+  esac
+  set -- "$@" "$kv"
+done
 [ -d "$data" ] || { echo "no data directory $data" >&2; exit 1; }
 alive() {
   state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null)
@@ -84,15 +101,26 @@ running() {
     alive "$postmaster"
 }
 live_procs() { for p in $(procs); do alive "$p" && echo "$p"; done; }
-if [ "$2" = restart ]; then
+if [ "$mode" = restart ]; then
   i=0
   while ! running && [ -n "$(live_procs)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
   running || for p in $(procs); do kill -KILL "$p" 2>/dev/null; done
 fi
 running && exit 0
 rm -f "$data/postmaster.pid" "$dir"/.s.PGSQL.*
-runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 30 start >/dev/null ||
-  { tail -n 20 "$dir/postgres.log" >&2; exit 1; }
+program=$bin/postgres
+if [ $# -gt 0 ]; then
+  if [ -n "$ft_file" ]; then
+    (umask 022; mkdir -p "${ft_file%/*}" && chmod 755 "${ft_file%/*}" &&
+      { [ -e "$ft_file" ] || printf '+0\n' >"$ft_file"; } && chmod 644 "$ft_file") || exit 1
+  fi
+  program=$dir/postgres-faketime
+  printf '%s\n' '#!/bin/sh' 'exec env LD_PRELOAD="$FAULTLINE_LD_PRELOAD" "$FAULTLINE_POSTGRES" "$@"' \
+    >"$program" && chmod 755 "$program" || exit 1
+  set -- env FAULTLINE_POSTGRES="$bin/postgres" "$@"
+fi
+runuser -u postgres -- "$@" "$bin/pg_ctl" -D "$data" -p "$program" -l "$dir/postgres.log" -w -t 30 \
+  start >/dev/null || { tail -n 20 "$dir/postgres.log" >&2; exit 1; }
 )sh";
 
 // $1 DIR, $2 signal (KILL, STOP, CONT): every process of the instance. KILL waits up to 5 s

@@ -1,10 +1,8 @@
 #include "adapters/redis/redis_db.h"
 
-#include <fstream>
-#include <future>
-#include <thread>
-
 #include "adapters/daemon_script.h"
+#include "adapters/node_files.h"
+#include "adapters/polling.h"
 #include "adapters/redis/redis_client.h"
 #include "adapters/redis/redis_sentinel.h"
 
@@ -35,20 +33,6 @@ cd "$dir" || exit 1
 "$@" </dev/null >>"$dir/redis.log" 2>&1
 )sh";
 
-constexpr const char* kWipeScript = R"sh(dir=$1
-for daemon in redis-server:redis.pid redis-sentinel:sentinel.pid; do
-  comm=${daemon%%:*}; pidfile=$dir/${daemon#*:}
-  [ -f "$pidfile" ] || continue
-  pid=$(cat "$pidfile")
-  if [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$comm" ]; then
-    kill -CONT "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
-    i=0
-    while [ -d /proc/"$pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-  fi
-done
-rm -rf "$dir"
-)sh";
-
 // $@: the packages (redis-server, and redis-sentinel for failover=sentinel), each also the
 // name of the program it installs.
 constexpr const char* kInstallScript = R"sh(missing=
@@ -61,28 +45,15 @@ for p in $missing; do systemctl stop "$p" >/dev/null 2>&1; systemctl disable "$p
 for p in "$@"; do command -v "$p" >/dev/null 2>&1 || exit 1; done
 )sh";
 
-remote::Command script(const char* text, std::vector<std::string> args,
-                       std::chrono::milliseconds timeout = 30s) {
-  std::vector<std::string> argv{"sh", "-c", text, "sh"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  remote::Command command(std::move(argv));
-  command.sudo = true;
-  command.timeout = timeout;
-  return command;
+// Stops Redis and its sentinel and deletes everything of them.
+remote::Command wipe(const remote::Node& node) {
+  return root_script(kWipeDaemonsScript, {RedisDatabase::node_dir(node), "redis-server:redis.pid",
+                                          "redis-sentinel:sentinel.pid"});
 }
 
 // Sends `sig` (KILL, STOP, CONT) to the daemon whose pid file is in `dir`.
 remote::Command signal_daemon(const std::string& dir, const char* sig) {
-  return script(kSignalDaemonScript, {dir, sig, "redis.pid", "redis-server"});
-}
-
-template <typename T, typename F>
-std::vector<T> parallel(std::size_t n, F f) {
-  std::vector<std::future<T>> futures;
-  for (std::size_t i = 0; i < n; ++i) futures.push_back(std::async(std::launch::async, f, i));
-  std::vector<T> out;
-  for (auto& future : futures) out.push_back(future.get());
-  return out;
+  return root_script(kSignalDaemonScript, {dir, sig, "redis.pid", "redis-server"});
 }
 
 // "field:value" of an INFO reply.
@@ -133,9 +104,7 @@ RedisDatabase::RedisDatabase(remote::NodeSet& nodes, DatabaseOptions options)
 }
 
 std::string RedisDatabase::node_dir(const remote::Node& node) {
-  std::string base = "/var/lib/faultline/redis/";
-  if (node.local && !node.cluster.empty()) base += node.cluster + "/";
-  return base + node.name;
+  return adapters::node_dir("redis", node);
 }
 
 void RedisDatabase::log(const std::string& line) const {
@@ -183,7 +152,7 @@ remote::Command RedisDatabase::launch_command(const remote::Node& node, const ch
   if (node.name != primary.name) {
     args.insert(args.end(), {"--replicaof", primary.host, std::to_string(kRedisPort)});
   }
-  return script(kStartScript, std::move(args));
+  return root_script(kStartScript, std::move(args));
 }
 
 ProcessLocation RedisDatabase::process_location(const remote::Node& node) const {
@@ -194,10 +163,9 @@ void RedisDatabase::setup() {
   if (options_.install_if_missing) {
     std::vector<std::string> packages{"redis-server"};
     if (sentinel_) packages.push_back("redis-sentinel");
-    nodes_.run_all(script(kInstallScript, packages, 15min));
+    nodes_.run_all(root_script(kInstallScript, packages, 15min));
   }
-  nodes_.run_each(nodes_.names(),
-                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+  nodes_.run_each(nodes_.names(), wipe);
   log("redis: primary " + nodes_.names().front() + ", " +
       std::to_string(nodes_.nodes().size() - 1) + " replicas" +
       (read_from_replica_ ? ", reads from replicas" : "") +
@@ -221,23 +189,21 @@ void RedisDatabase::start_sentinels() {
     return sentinel_start_command(node_dir(node), node.host, primary, quorum);
   });
   // Sentinels find each other through the primary's hello channel (every 2 s).
-  const auto deadline = std::chrono::steady_clock::now() + options_.healthy_timeout;
   std::string problem;
-  while (std::chrono::steady_clock::now() < deadline) {
+  bool ready = poll_until(options_.healthy_timeout, 200ms, &problem, [&] {
     auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) {
       std::string p;
       return sentinel_ready(nodes[i].host, 1s, &p) ? std::string() : nodes[i].name + ": " + p;
     });
-    problem.clear();
     for (const auto& p : problems) {
-      if (problem.empty()) problem = p;
+      if (!p.empty()) return p;
     }
-    if (problem.empty()) {
-      log("redis: " + std::to_string(nodes.size()) + " sentinels ready, quorum " +
-          std::to_string(quorum));
-      return;
-    }
-    std::this_thread::sleep_for(200ms);
+    return std::string();
+  });
+  if (ready) {
+    log("redis: " + std::to_string(nodes.size()) + " sentinels ready, quorum " +
+        std::to_string(quorum));
+    return;
   }
   throw DatabaseError("redis sentinels did not reach their quorum within " +
                       std::to_string(options_.healthy_timeout.count() / 1000) + " s (" + problem +
@@ -245,21 +211,19 @@ void RedisDatabase::start_sentinels() {
 }
 
 void RedisDatabase::teardown() {
-  nodes_.run_each(nodes_.names(),
-                  [](const remote::Node& node) { return script(kWipeScript, {node_dir(node)}); });
+  nodes_.run_each(nodes_.names(), wipe);
 }
 
 bool RedisDatabase::wait_healthy(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto& nodes = nodes_.nodes();
-  std::string problem;
-  while (std::chrono::steady_clock::now() < deadline) {
+  std::string last_problem;
+  bool healthy = poll_until(timeout, 100ms, &last_problem, [&] {
+    std::string problem;
     auto infos = parallel<std::string>(nodes.size(), [&](std::size_t i) {
       std::string error;
       auto info = redis_command(nodes[i].host, {"INFO", "replication"}, 1s, &error);
       return info ? *info : "error:" + error;
     });
-    problem.clear();
     // Without Sentinel the first node is the primary; with it, any one node may be, and
     // every other one must replicate that one (after a failover, until Sentinel demotes
     // the old primary, two nodes claim the role).
@@ -292,11 +256,10 @@ bool RedisDatabase::wait_healthy(std::chrono::milliseconds timeout) {
         problem = nodes[i].name + ": replication behind the primary";
       }
     }
-    if (problem.empty()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  log("redis: not healthy: " + problem);
-  return false;
+    return problem;
+  });
+  if (!healthy) log("redis: not healthy: " + last_problem);
+  return healthy;
 }
 
 void RedisDatabase::start(const std::string& node) {
@@ -326,37 +289,15 @@ std::vector<std::string> RedisDatabase::primaries() {
 }
 
 void RedisDatabase::download_logs(const std::filesystem::path& dir) {
-  const auto& nodes = nodes_.nodes();
   std::vector<std::string> files{"redis.log"};
   if (sentinel_) files.push_back("sentinel.log");
-  auto problems = parallel<std::string>(nodes.size(), [&](std::size_t i) -> std::string {
-    try {
-      for (const std::string& file : files) {
-        std::string data =
-            nodes_.session(nodes[i].name).download_data(node_dir(nodes[i]) + "/" + file, true);
-        std::filesystem::create_directories(dir / nodes[i].name);
-        std::ofstream out(dir / nodes[i].name / file, std::ios::binary | std::ios::trunc);
-        out << data;
-        if (!out.flush()) return "cannot write " + (dir / nodes[i].name / file).string();
-      }
-      return std::string();
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-  });
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!problems[i].empty())
-      log("redis: log of " + nodes[i].name + " not downloaded: " + problems[i]);
-  }
+  download_node_files(nodes_, nodes_.names(), "redis", files, dir, options_.log);
 }
 
 std::string RedisDatabase::version() {
   std::string out =
       nodes_.session(nodes_.names().front()).run(remote::Command{"redis-server", "--version"}).out;
-  auto at = out.find("v=");
-  if (at == std::string::npos) return "unknown";
-  auto end = out.find(' ', at);
-  return out.substr(at + 2, end == std::string::npos ? end : end - at - 2);
+  return version_after(out, "v=", " ");
 }
 
 std::unique_ptr<Client> RedisDatabase::client(const std::string& node,

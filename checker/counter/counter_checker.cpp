@@ -3,28 +3,10 @@
 #include <algorithm>
 #include <sstream>
 
-#include "checker/history/input_error.h"
+#include "checker/history/op_values.h"
 #include "checker/history/pairing.h"
 
 namespace faultline {
-namespace {
-
-std::int64_t integer_of(const boost::json::value& v, const History& h, const Operation& op,
-                        const char* what) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(v.get_uint64());
-  }
-  throw InputError(h.source, op.line, 1, std::string(what) + " must be an integer, got " +
-                                             boost::json::serialize(v));
-}
-
-bool is_final(const Operation& invoke) {
-  const auto* flag = invoke.extra.if_contains("final");
-  return flag && flag->is_bool() && flag->get_bool();
-}
-
-}  // namespace
 
 CounterCheckResult check_counter(const History& history, const CounterCheckOptions& options) {
   CounterCheckResult result;
@@ -36,7 +18,7 @@ CounterCheckResult check_counter(const History& history, const CounterCheckOptio
   for (const PairedOp& p : paired.ops) {
     const Operation& invoke = history.ops[p.invoke];
     if (invoke.f != "add") continue;
-    const std::int64_t delta = integer_of(invoke.value, history, invoke, "an add's value");
+    const std::int64_t delta = integer_value(invoke.value, history, invoke, "an add's value");
     if (p.outcome == OpType::kFail) {
       ++result.adds_failed;
       continue;
@@ -61,8 +43,8 @@ CounterCheckResult check_counter(const History& history, const CounterCheckOptio
     if (invoke.f != "read" || p.outcome != OpType::kOk) continue;
     const Operation& done = history.ops[*p.completion];
     const std::int64_t value =
-        done.value.is_null() ? 0 : integer_of(done.value, history, done, "a read's value");
-    const bool final = is_final(invoke);
+        done.value.is_null() ? 0 : integer_value(done.value, history, done, "a read's value");
+    const bool final = marked_final(invoke);
     ++result.reads;
     if (final) {
       ++result.final_reads;

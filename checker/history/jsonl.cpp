@@ -3,43 +3,35 @@
 #include <string>
 
 #include "checker/history/input_error.h"
+#include "checker/history/line_reader.h"
 #include "checker/history/operation_json.h"
 
 namespace faultline {
 namespace {
 
-class JsonlReader : public OperationReader {
+class JsonlReader : public LineOperationReader {
  public:
-  JsonlReader(std::istream& in, std::string file) : in_(in), file_(std::move(file)) {}
-
-  bool next(Operation& out) override {
-    std::string text;
-    while (std::getline(in_, text)) {
-      ++line_;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-      if (text.find_first_not_of(" \t") == std::string::npos) continue;
-      parser_.reset();
-      boost::system::error_code ec;
-      std::size_t used = parser_.write(text.data(), text.size(), ec);
-      if (!ec) parser_.finish(ec);
-      if (ec) {
-        throw InputError(file_, line_, used + 1, "invalid JSON: " + ec.message());
-      }
-      boost::json::value value = parser_.release();
-      if (!value.is_object()) {
-        throw InputError(file_, line_, 1, "expected a JSON object per line");
-      }
-      out = operation_from_json(std::move(value.get_object()), file_, line_);
-      return true;
-    }
-    if (in_.bad()) throw InputError(file_, line_, 1, "read error");
-    return false;
-  }
+  JsonlReader(std::istream& in, std::string file) : LineOperationReader(in, std::move(file)) {}
 
  private:
-  std::istream& in_;
-  std::string file_;
-  std::size_t line_ = 0;
+  bool parse_line(std::string& text, Operation& out) override {
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.find_first_not_of(" \t") == std::string::npos) return false;
+    parser_.reset();
+    boost::system::error_code ec;
+    std::size_t used = parser_.write(text.data(), text.size(), ec);
+    if (!ec) parser_.finish(ec);
+    if (ec) {
+      throw InputError(file_, line_, used + 1, "invalid JSON: " + ec.message());
+    }
+    boost::json::value value = parser_.release();
+    if (!value.is_object()) {
+      throw InputError(file_, line_, 1, "expected a JSON object per line");
+    }
+    out = operation_from_json(std::move(value.get_object()), file_, line_);
+    return true;
+  }
+
   boost::json::stream_parser parser_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "checker/history/edn.h"
 #include "checker/history/formats.h"
+#include "checker/history/line_reader.h"
 
 namespace faultline {
 namespace {
@@ -25,21 +26,14 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-class PorcupineEtcdReader : public OperationReader {
+class PorcupineEtcdReader : public LineOperationReader {
  public:
-  PorcupineEtcdReader(std::istream& in, std::string file) : in_(in), file_(std::move(file)) {}
-
-  bool next(Operation& out) override {
-    std::string text;
-    while (std::getline(in_, text)) {
-      ++line_;
-      if (parse_line(text, out)) return true;
-    }
-    if (in_.bad()) throw InputError(file_, line_, 1, "read error");
-    return false;
-  }
+  PorcupineEtcdReader(std::istream& in, std::string file)
+      : LineOperationReader(in, std::move(file)) {}
 
  private:
+  bool parse_line(std::string& text, Operation& out) override { return parse_record(text, out); }
+
   // The next blank-separated token of `text` from `pos` (which it advances).
   static std::string_view token(std::string_view text, std::size_t& pos) {
     while (pos < text.size() && is_blank(text[pos])) ++pos;
@@ -48,7 +42,7 @@ class PorcupineEtcdReader : public OperationReader {
     return text.substr(start, pos - start);
   }
 
-  bool parse_line(std::string_view text, Operation& out) {
+  bool parse_record(std::string_view text, Operation& out) {
     std::size_t marker = text.find(kMarker);
     if (marker == std::string_view::npos) return false;
     std::size_t pos = marker + kMarker.size();
@@ -111,9 +105,6 @@ class PorcupineEtcdReader : public OperationReader {
     return true;
   }
 
-  std::istream& in_;
-  std::string file_;
-  std::size_t line_ = 0;
   std::unordered_map<std::int64_t, boost::json::value> pending_;  // invoked values
 };
 

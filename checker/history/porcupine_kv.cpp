@@ -8,36 +8,28 @@
 
 #include "checker/history/edn_operation.h"
 #include "checker/history/formats.h"
+#include "checker/history/line_reader.h"
 
 namespace faultline {
 namespace {
 
-class PorcupineKvReader : public OperationReader {
+class PorcupineKvReader : public LineOperationReader {
  public:
-  PorcupineKvReader(std::istream& in, std::string file) : in_(in), file_(std::move(file)) {}
-
-  bool next(Operation& out) override {
-    std::string text;
-    while (std::getline(in_, text)) {
-      ++line_;
-      std::istringstream line_in(text);
-      EdnReader edn(line_in, file_, EdnPosition{line_, 1});
-      if (edn.peek() == EdnReader::kEnd) continue;  // blank or comment
-      out = read_edn_operation(edn);
-      if (edn.peek() != EdnReader::kEnd) edn.fail("more than one form on this line");
-      if (!out.key && !out.is_nemesis()) {
-        throw InputError(file_, line_, 1, "operation has no :key");
-      }
-      return true;
-    }
-    if (in_.bad()) throw InputError(file_, line_, 1, "read error");
-    return false;
-  }
+  PorcupineKvReader(std::istream& in, std::string file)
+      : LineOperationReader(in, std::move(file)) {}
 
  private:
-  std::istream& in_;
-  std::string file_;
-  std::size_t line_ = 0;
+  bool parse_line(std::string& text, Operation& out) override {
+    std::istringstream line_in(text);
+    EdnReader edn(line_in, file_, EdnPosition{line_, 1});
+    if (edn.peek() == EdnReader::kEnd) return false;  // blank or comment
+    out = read_edn_operation(edn);
+    if (edn.peek() != EdnReader::kEnd) edn.fail("more than one form on this line");
+    if (!out.key && !out.is_nemesis()) {
+      throw InputError(file_, line_, 1, "operation has no :key");
+    }
+    return true;
+  }
 };
 
 }  // namespace

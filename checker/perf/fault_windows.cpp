@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "checker/history/op_values.h"
 #include "checker/perf/distribution.h"
 
 namespace faultline {
@@ -82,9 +83,7 @@ std::int64_t last_heal_time(const History& history) {
 }
 
 bool is_final_op(const Operation& invoke) {
-  if (invoke.f == "final-read") return true;
-  const auto* flag = invoke.extra.if_contains("final");
-  return flag && flag->is_bool() && flag->get_bool();
+  return invoke.f == "final-read" || marked_final(invoke);
 }
 
 boost::json::array fault_windows_json(const std::vector<FaultWindow>& windows) {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "checker/history/input_error.h"
+#include "checker/history/op_values.h"
 #include "checker/history/pairing.h"
 
 namespace faultline {
@@ -28,21 +29,6 @@ struct Read {
   std::vector<std::int64_t> elements;
 };
 
-std::int64_t element_of(const boost::json::value& v, const History& h, const Operation& op,
-                        const char* what) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(v.get_uint64());
-  }
-  throw InputError(h.source, op.line, 1, std::string(what) + " must be an integer, got " +
-                                             boost::json::serialize(v));
-}
-
-bool is_final(const Operation& invoke) {
-  const auto* flag = invoke.extra.if_contains("final");
-  return flag && flag->is_bool() && flag->get_bool();
-}
-
 boost::json::array capped(const std::vector<std::int64_t>& v, std::size_t cap = 100) {
   boost::json::array out;
   for (std::size_t i = 0; i < v.size() && i < cap; ++i) out.push_back(v[i]);
@@ -60,7 +46,7 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
   for (const PairedOp& pair : paired.ops) {
     const Operation& invoke = history.ops[pair.invoke];
     if (invoke.f == "add") {
-      Element& e = elements[element_of(invoke.value, history, invoke, "an add's value")];
+      Element& e = elements[integer_value(invoke.value, history, invoke, "an add's value")];
       e.attempted = true;
       ++result.attempted;
       switch (pair.outcome) {
@@ -77,9 +63,9 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
       if (!done.value.is_array()) {
         throw InputError(history.source, done.line, 1, "a read's value must be an array");
       }
-      Read r{pair.invoke, *pair.completion, is_final(invoke), {}};
+      Read r{pair.invoke, *pair.completion, marked_final(invoke), {}};
       for (const auto& v : done.value.get_array()) {
-        r.elements.push_back(element_of(v, history, done, "a read element"));
+        r.elements.push_back(integer_value(v, history, done, "a read element"));
       }
       reads.push_back(std::move(r));
     }

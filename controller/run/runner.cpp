@@ -23,6 +23,7 @@
 #include "controller/run/workers.h"
 #include "faultline/version.h"
 #include "nemesis/errors.h"
+#include "nemesis/faketime.h"
 #include "nemesis/schedule.h"
 #include "remote/errors.h"
 #include "remote/local_cluster.h"
@@ -142,6 +143,7 @@ class Run {
     db_options.run_id = plan.test_name + "-" + store_.dir().filename().string();
     db_options.log = [this](const std::string& line) { log_.line(line); };
     db_options.settings = plan.config.db_settings;
+    db_options.faketime_environment = nemesis::faketime_environment;
     db_ = adapters::make_database(plan.config.db, nodes_, db_options);
     client_options_.workload = plan.config.workload;
     client_options_.linearizable_reads = plan.linearizable_reads;
@@ -332,11 +334,10 @@ int Run::execute() {
       });
     }
     wait_for_time_limit();
+    // No new fault after the time limit, while the clients finish their last requests.
+    if (nemesis_thread.joinable()) nemesis_thread.request_stop();
     workers.stop();
-    if (nemesis_thread.joinable()) {
-      nemesis_thread.request_stop();
-      nemesis_thread.join();
-    }
+    if (nemesis_thread.joinable()) nemesis_thread.join();
     progress.stop();
     if (schedule) {
       for (const auto& e : schedule->errors()) log_.line("nemesis error: " + e);
@@ -413,9 +414,27 @@ int Run::execute() {
   return exit_code(verdict.verdict);
 }
 
+// Refuses a workload the database has no client for, before any node is touched.
+void check_workload_supported(const TestPlan& plan) {
+  remote::NodeSet no_nodes({});
+  std::vector<std::string> supported;
+  try {
+    supported = adapters::make_database(plan.config.db, no_nodes, {})->workloads();
+  } catch (const adapters::DatabaseError&) {
+    return;  // judged again below, with the nodes
+  }
+  if (std::find(supported.begin(), supported.end(), plan.config.workload) == supported.end()) {
+    std::string names;
+    for (const auto& w : supported) names += (names.empty() ? "" : ", ") + w;
+    throw UsageError(plan.config.db + " has no client for workload '" + plan.config.workload +
+                     "' (it has: " + names + ")");
+  }
+}
+
 }  // namespace
 
 int run_tests(const TestPlan& plan) {
+  check_workload_supported(plan);
   remote::NodesFile nodes_file = find_nodes(plan);
   remote::NodeSet nodes(nodes_file.nodes);
   std::size_t concurrency = parse_concurrency(plan.config.concurrency, nodes.nodes().size());
@@ -425,6 +444,7 @@ int run_tests(const TestPlan& plan) {
   // Also refuses database settings the adapter rejects (e.g. more replicas than nodes).
   adapters::DatabaseOptions probe_options;
   probe_options.settings = plan.config.db_settings;
+  probe_options.faketime_environment = nemesis::faketime_environment;  // as the runs'
   std::unique_ptr<adapters::Database> probe;
   try {
     probe = adapters::make_database(plan.config.db, nodes, probe_options);

@@ -11,11 +11,6 @@ namespace {
 using namespace testing;
 using Set = std::set<std::string>;
 
-bool violates(const TxnCheckResult& r, const std::string& model) {
-  return std::find(r.violated_models.begin(), r.violated_models.end(), model) !=
-         r.violated_models.end();
-}
-
 TEST(TxnAnomalies, G0WriteCycle) {
   auto r = check(concurrent({
       {0, "ok", R"([["append","x",1],["append","y",1]])"},

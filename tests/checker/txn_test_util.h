@@ -1,6 +1,7 @@
 #pragma once
 // Hand-written transactional histories for the txn checker tests.
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <string>
@@ -67,6 +68,12 @@ inline std::set<std::string> types(const TxnCheckResult& r) {
   std::set<std::string> out;
   for (const auto& [type, count] : r.anomaly_counts) out.insert(type);
   return out;
+}
+
+// Whether the result names `model` among the violated consistency models.
+inline bool violates(const TxnCheckResult& r, const std::string& model) {
+  return std::find(r.violated_models.begin(), r.violated_models.end(), model) !=
+         r.violated_models.end();
 }
 
 inline std::string explanation(const TxnCheckResult& r, const std::string& type) {

@@ -12,11 +12,6 @@ namespace {
 using namespace testing;
 using Set = std::set<std::string>;
 
-bool violates(const TxnCheckResult& r, const std::string& model) {
-  return std::find(r.violated_models.begin(), r.violated_models.end(), model) !=
-         r.violated_models.end();
-}
-
 TEST(TxnVariants, WritesOrderedAgainstRealTimeAreG0Realtime) {
   // T0 completes before T2 is invoked (txns are named by the op index of their
   // invocation), yet the list puts T2's append first.

@@ -8,7 +8,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -19,22 +19,9 @@ using namespace std::chrono_literals;
 const std::string kFaultline = FAULTLINE_BINARY;
 
 // A uniquely named 3-node local cluster and a temporary store, removed whatever happens.
-class CompareOnLocalCluster : public ::testing::Test {
+class CompareOnLocalCluster : public testing::LocalClusterTest {
  protected:
-  void SetUp() override {
-    cluster_ = "fl-cmp-" + std::to_string(::getpid() % 100000);
-    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
-    auto up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes", "3"});
-    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  }
-  void TearDown() override {
-    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    for (const char* db : {"etcd", "redis"})
-      fs::remove_all(fs::path("/var/lib/faultline") / db / cluster_, ec);
-    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
-    fs::remove_all(store_, ec);
-  }
+  void SetUp() override { start_cluster("fl-cmp", 3); }
 
   // compare --json on this cluster; the array it prints, one object per mode.
   boost::json::array compare(const std::string& db, const std::string& modes,
@@ -75,9 +62,6 @@ class CompareOnLocalCluster : public ::testing::Test {
   static double max_of(const boost::json::value& summary, const char* field) {
     return summary.at(field).at("max").to_number<double>();
   }
-
-  std::string cluster_;
-  fs::path store_;
 };
 
 TEST_F(CompareOnLocalCluster, EtcdSerializableReadsAreStaleAndLinearizableOnesAreNot) {

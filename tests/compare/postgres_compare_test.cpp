@@ -11,7 +11,7 @@
 #include <fstream>
 #include <map>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -66,22 +66,9 @@ std::size_t read_your_writes_violations(const fs::path& history) {
   return violations;
 }
 
-class PostgresCompare : public ::testing::Test {
+class PostgresCompare : public testing::LocalClusterTest {
  protected:
-  void SetUp() override {
-    cluster_ = "fl-pgcmp-" + std::to_string(::getpid() % 100000);
-    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
-    auto up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes", "2"});
-    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  }
-  void TearDown() override {
-    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    fs::remove_all("/var/lib/faultline/postgres/" + cluster_, ec);
-    fs::remove_all(store_, ec);
-  }
-  std::string cluster_;
-  fs::path store_;
+  void SetUp() override { start_cluster("fl-pgcmp", 2); }
 };
 
 TEST_F(PostgresCompare, RemoteApplyStandbyReadsSeeTheirOwnWritesAndAsynchronousOnesDoNot) {

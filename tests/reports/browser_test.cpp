@@ -20,6 +20,7 @@
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
 #include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -102,17 +103,12 @@ TEST(ReportInChromium, RunReportShowsVerdictPlotsTimelineAndStaysInert) {
 class LocalClusterReport : public ::testing::Test {
  protected:
   void up() {
-    cluster_ = "fl-rep-" + std::to_string(::getpid() % 100000);
-    auto r = faultline::testing::run({FAULTLINE_BINARY, "cluster", "up", "--name", cluster_, "--nodes", "3"});
+    auto r = faultline::testing::cluster_up("fl-rep", 3, local_);
+    cluster_ = local_.name;
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
-  void TearDown() override {
-    if (cluster_.empty()) return;
-    faultline::testing::run({FAULTLINE_BINARY, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    fs::remove_all("/var/lib/faultline/etcd/" + cluster_, ec);
-    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
-  }
+  void TearDown() override { faultline::testing::cluster_down(local_); }
+  faultline::testing::LocalCluster local_;  // (its store unused: runs write to store_)
   std::string cluster_;
   test::TempDir store_;
 };

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -26,19 +26,13 @@ const std::string kFaultline = FAULTLINE_BINARY;
 class PostgresRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = "fl-pg-" + std::to_string(::getpid() % 100000);
-    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
-    Outcome up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes", "3"});
+    Outcome up = testing::cluster_up("fl-pg", 3, local_);
+    cluster_ = local_.name;
+    store_ = local_.store;
     cluster_ok_ = up.exit_code == 0;
     if (!cluster_ok_) std::cerr << up.out << up.err;
   }
-  static void TearDownTestSuite() {
-    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    fs::remove_all("/var/lib/faultline/postgres/" + cluster_, ec);
-    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
-    fs::remove_all(store_, ec);
-  }
+  static void TearDownTestSuite() { testing::cluster_down(local_); }
   void SetUp() override { ASSERT_TRUE(cluster_ok_) << "faultline cluster up failed"; }
 
   // list-append at `isolation`; the run's results.json (empty on a crash).
@@ -74,11 +68,13 @@ class PostgresRun : public ::testing::Test {
     return false;
   }
 
+  static testing::LocalCluster local_;
   static std::string cluster_;
   static fs::path store_;
   static bool cluster_ok_;
 };
 
+testing::LocalCluster PostgresRun::local_;
 std::string PostgresRun::cluster_;
 fs::path PostgresRun::store_;
 bool PostgresRun::cluster_ok_ = false;

@@ -14,7 +14,7 @@
 
 #include <boost/json.hpp>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -31,23 +31,9 @@ std::string slurp(const fs::path& file) {
 }
 
 // A uniquely named 3-node cluster and a temporary store, removed whatever happens.
-class RedisFailover : public ::testing::Test {
+class RedisFailover : public testing::LocalClusterTest {
  protected:
-  void SetUp() override {
-    cluster_ = "fl-sentinel-" + std::to_string(::getpid() % 100000);
-    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
-    Outcome up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes", "3"});
-    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  }
-  void TearDown() override {
-    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    fs::remove_all("/var/lib/faultline/redis/" + cluster_, ec);
-    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
-    fs::remove_all(store_, ec);
-  }
-  std::string cluster_;
-  fs::path store_;
+  void SetUp() override { start_cluster("fl-sentinel", 3); }
 };
 
 TEST_F(RedisFailover, PartitionedPrimaryIsReplacedAndItsLostWritesAreReported) {

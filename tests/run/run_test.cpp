@@ -9,7 +9,7 @@
 
 #include <boost/json.hpp>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline {
 namespace {
@@ -22,23 +22,9 @@ using testing::Subprocess;
 const std::string kFaultline = FAULTLINE_BINARY;
 
 // A uniquely named local cluster and a temporary store, removed whatever happens.
-class LocalClusterRun : public ::testing::Test {
+class LocalClusterRun : public testing::LocalClusterTest {
  protected:
-  void start(const std::string& tag, int nodes = 3) {
-    cluster_ = "fl-run-" + tag + "-" + std::to_string(::getpid() % 100000);
-    store_ = fs::temp_directory_path() / ("faultline-" + cluster_);
-    Outcome up = testing::run({kFaultline, "cluster", "up", "--name", cluster_, "--nodes",
-                               std::to_string(nodes)});
-    ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
-  }
-  void TearDown() override {
-    if (cluster_.empty()) return;
-    testing::run({kFaultline, "cluster", "down", "--name", cluster_});
-    std::error_code ec;
-    fs::remove_all("/var/lib/faultline/etcd/" + cluster_, ec);
-    fs::remove_all("/run/faultline/nemesis/" + cluster_, ec);
-    fs::remove_all(store_, ec);
-  }
+  void start(const std::string& tag, int nodes = 3) { start_cluster("fl-run-" + tag, nodes); }
 
   // `faultline test` on this cluster with the given extra arguments.
   Outcome test(std::vector<std::string> args, std::chrono::seconds timeout = 120s) {
@@ -55,9 +41,6 @@ class LocalClusterRun : public ::testing::Test {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return boost::json::parse(text).as_object();
   }
-
-  std::string cluster_;
-  fs::path store_;
 };
 
 TEST_F(LocalClusterRun, RegisterWithLinearizableReadsPassesUnderPartitionsAndKills) {

@@ -4,21 +4,11 @@
 
 #include <set>
 
+#include "tests/workloads/draw.h"
 #include "workloads/workload.h"
 
 namespace faultline {
 namespace {
-
-std::vector<Operation> draw(const Workload& w, std::size_t worker, std::size_t workers, int n) {
-  auto gen = w.generator(worker, workers);
-  std::vector<Operation> ops;
-  for (int i = 0; i < n; ++i) {
-    Operation op;
-    gen->next(op);
-    ops.push_back(op);
-  }
-  return ops;
-}
 
 TEST(RegisterWorkload, SameSeedAndWorkerGiveTheSameOperations) {
   WorkloadOptions o;

@@ -1,0 +1,22 @@
+#include "checker/history/op_values.h"
+
+#include "checker/history/input_error.h"
+
+namespace faultline {
+
+std::int64_t integer_value(const boost::json::value& v, const History& history, const Operation& op,
+                           const char* what) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  throw InputError(history.source, op.line, 1,
+                   std::string(what) + " must be an integer, got " + boost::json::serialize(v));
+}
+
+bool marked_final(const Operation& invoke) {
+  const auto* flag = invoke.extra.if_contains("final");
+  return flag && flag->is_bool() && flag->get_bool();
+}
+
+}  // namespace faultline

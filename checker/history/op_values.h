@@ -1,0 +1,22 @@
+#pragma once
+// Reading the values data-type checkers (set, counter) take from operations, with an
+// InputError naming the history's file and line when a value is not what it must be.
+
+#include <boost/json.hpp>
+#include <cstdint>
+
+#include "checker/history/history.h"
+#include "checker/history/operation.h"
+
+namespace faultline {
+
+// `v` as a signed 64-bit integer; otherwise throws InputError at op's line:
+// "<what> must be an integer, got <v>".
+std::int64_t integer_value(const boost::json::value& v, const History& history, const Operation& op,
+                           const char* what);
+
+// Whether a workload marked this invocation as a final read ("final": true), made after
+// the faults have healed.
+bool marked_final(const Operation& invoke);
+
+}  // namespace faultline
