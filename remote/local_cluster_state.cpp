@@ -199,6 +199,10 @@ void cluster_down(const std::string& name, const fs::path& dir_option) {
       fs::remove(entry.path() / name, ec);  // only if empty
     }
   }
+  // Transient per-cluster state (the nemesis' faketime files) lives in /run/faultline/<kind>/<cluster>.
+  for (const auto& entry : fs::directory_iterator("/run/faultline", ec)) {
+    if (entry.is_directory(ec)) fs::remove_all(entry.path() / name, ec);
+  }
 }
 
 bool ClusterStatus::healthy() const {

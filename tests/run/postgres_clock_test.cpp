@@ -88,8 +88,9 @@ std::vector<boost::json::object> history_ops(const fs::path& history, const std:
   for (std::string line; std::getline(in, line);) {
     boost::json::error_code ec;
     boost::json::value v = boost::json::parse(line, ec);
-    if (!ec && v.is_object() && v.as_object().contains("f") && v.at("f") == f)
-      out.push_back(v.as_object());
+    if (ec || !v.is_object()) continue;
+    const auto* name = v.as_object().if_contains("f");
+    if (name && name->is_string() && name->as_string() == f) out.push_back(v.as_object());
   }
   return out;
 }
