@@ -50,6 +50,9 @@ void add_run_options(CLI::App& cmd, TestCli& o) {
                  "Seconds between fault changes: a fault starts, lasts this long, and the "
                  "next starts after as long again")
       ->capture_default_str();
+  cmd.add_option("--grudge", c.grudge,
+                 "Shape of every partition: halves, random-halves, one, majorities-ring, bridge, "
+                 "minority-third, primaries (default: a random shape each time)");
   cmd.add_option("--op-timeout", c.op_timeout_ms, "Timeout of each client request (ms)")
       ->capture_default_str();
   cmd.add_option("--recovery-timeout", c.recovery_timeout_s,

@@ -311,7 +311,7 @@ int Run::execute() {
     };
     schedule.emplace(nodes_, plan_.faults,
                      std::chrono::milliseconds(static_cast<long>(plan_.config.nemesis_interval_s * 1000)),
-                     seed_, record, hooks_for(*db_), nemesis::FaultOptions{}, origin);
+                     seed_, record, hooks_for(*db_), plan_.fault_options, origin);
   }
 
   {

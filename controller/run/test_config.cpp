@@ -62,6 +62,20 @@ TestPlan validate(const TestConfig& config) {
       throw UsageError(std::string("--nemesis: ") + e.what());
     }
   }
+  if (!config.grudge.empty()) {
+    plan.fault_options.grudge = nemesis::parse_grudge_kind(config.grudge);
+    if (!plan.fault_options.grudge) {
+      std::string kinds;
+      for (auto kind : nemesis::all_grudge_kinds()) {
+        kinds += (kinds.empty() ? "" : ", ") + std::string(nemesis::to_string(kind));
+      }
+      throw UsageError("unknown --grudge '" + config.grudge + "' (known: " + kinds + ")");
+    }
+    if (std::find(plan.faults.begin(), plan.faults.end(), nemesis::FaultKind::kPartition) ==
+        plan.faults.end()) {
+      throw UsageError("--grudge shapes partitions, but --nemesis has no partition");
+    }
+  }
   parse_concurrency(config.concurrency, 1);
   auto positive = [](double v, const char* option) {
     if (!(v > 0)) throw UsageError(std::string(option) + " must be positive");
@@ -118,6 +132,7 @@ boost::json::object config_json(const TestPlan& plan) {
           {"workload", c.workload},
           {"nemesis", faults},
           {"nemesis_interval_s", number(c.nemesis_interval_s)},
+          {"grudge", c.grudge},
           {"concurrency", c.concurrency},
           {"rate", number(c.rate)},
           {"time_limit_s", number(c.time_limit_s)},

@@ -22,6 +22,7 @@ struct TestConfig {
   std::string workload = "register";
   std::string nemesis = "none";          // "none", or kinds: "partition,kill", "all"
   double nemesis_interval_s = 10;        // a fault starts every other interval, lasts one
+  std::string grudge;                    // partition shape (nemesis/grudge.h); empty: random
   remote::NodeOptions nodes;             // default: the local cluster `nodes.cluster`
   int cluster_size = 5;                  // nodes of a local cluster this run brings up
   std::string concurrency = "2n";        // N, or Kn = K per node
@@ -43,6 +44,7 @@ struct TestConfig {
 
 // A validated configuration.
 struct TestPlan {
+  nemesis::FaultOptions fault_options;  // from --grudge
   TestConfig config;
   std::vector<nemesis::FaultKind> faults;  // empty: no nemesis
   bool linearizable_reads = true;

@@ -35,7 +35,7 @@ function reproduceCommand(D) {
     };
     if (Array.isArray(c.nemesis) && c.nemesis.length) {
       args.push('--nemesis', c.nemesis.join(','));
-      push(c, [['nemesis_interval_s', '--nemesis-interval']]);
+      push(c, [['nemesis_interval_s', '--nemesis-interval'], ['grudge', '--grudge']]);
     }
     push(c, [['time_limit_s', '--time-limit'], ['concurrency', '--concurrency'], ['rate', '--rate'],
       ['op_timeout_ms', '--op-timeout']]);

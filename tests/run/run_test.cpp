@@ -176,6 +176,15 @@ TEST(RunConfiguration, BadConfigurationsAreRefusedBeforeAnythingStarts) {
   Outcome nemesis = attempt({"--nemesis", "partition,meteor", "--nodes", "127.0.0.1"});
   EXPECT_EQ(nemesis.exit_code, 64);
   EXPECT_NE(nemesis.err.find("meteor"), std::string::npos) << nemesis.err;
+  Outcome grudge = attempt({"--nemesis", "partition", "--grudge", "thirds", "--nodes", "127.0.0.1"});
+  EXPECT_EQ(grudge.exit_code, 64);
+  EXPECT_TRUE(one_line(grudge)) << grudge.err;
+  EXPECT_NE(grudge.err.find("unknown --grudge 'thirds' (known: halves,"), std::string::npos)
+      << grudge.err;
+  Outcome no_partition = attempt({"--nemesis", "kill", "--grudge", "one", "--nodes", "127.0.0.1"});
+  EXPECT_EQ(no_partition.exit_code, 64);
+  EXPECT_NE(no_partition.err.find("--nemesis has no partition"), std::string::npos)
+      << no_partition.err;
 
   // Port 1 on this machine refuses at once: the node is unreachable.
   Outcome unreachable = attempt({"--nodes", "127.0.0.1", "--ssh-port", "1", "--time-limit", "5"});
