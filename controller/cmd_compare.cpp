@@ -84,15 +84,6 @@ boost::json::object summary_of(const fs::path& run_dir, const std::string& mode,
   return summary;
 }
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &local);
-  return text;
-}
-
 // Sends std::cout to std::cerr while alive (the runs print their verdicts; --json keeps
 // stdout for the array).
 class CoutToCerr {
@@ -130,7 +121,7 @@ int run_compare(const CompareCli& cli, const std::vector<Mode>& modes, const Tes
                       std::to_string(*base.seed);
   fs::path html = cli.html.empty()
                       ? fs::path(base.store) / "compare" /
-                            (base.db + "-" + base.workload + "-" + timestamp() + ".html")
+                            (base.db + "-" + base.workload + "-" + local_time(kRunStamp) + ".html")
                       : fs::path(cli.html);
   if (html.has_parent_path()) fs::create_directories(html.parent_path());
   {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "checker/history/input_error.h"
+#include "checker/history/op_values.h"
 #include "checker/history/pairing.h"
 #include "checker/perf/distribution.h"
 #include "checker/perf/fault_windows.h"
@@ -167,14 +168,12 @@ ConvergenceResult check_convergence(const History& history, const ConvergenceOpt
       data.writes.push_back(
           {boost::json::serialize(invoke.value), p.outcome, invoke.time, complete});
     } else if (invoke.f == "cas") {
-      const auto* pair = invoke.value.if_array();
-      if (!pair || pair->size() != 2) {
-        throw InputError(
-            history.source, invoke.line, 1,
-            "a cas value must be [old, new], got " + boost::json::serialize(invoke.value));
+      const auto& installs = cas_new_value(history, invoke);  // validates [old, new]
+      data.writes.push_back({boost::json::serialize(installs), p.outcome, invoke.time, complete});
+      if (ok) {
+        data.observations.emplace_back(boost::json::serialize(invoke.value.as_array()[0]),
+                                       done->time);
       }
-      data.writes.push_back({boost::json::serialize((*pair)[1]), p.outcome, invoke.time, complete});
-      if (ok) data.observations.emplace_back(boost::json::serialize((*pair)[0]), done->time);
     }
   }
   if (result.final_reads == 0) return result;

@@ -14,6 +14,15 @@ std::int64_t integer_value(const boost::json::value& v, const History& history, 
                    std::string(what) + " must be an integer, got " + boost::json::serialize(v));
 }
 
+const boost::json::value& cas_new_value(const History& history, const Operation& op) {
+  const auto* pair = op.value.if_array();
+  if (!pair || pair->size() != 2) {
+    throw InputError(history.source, op.line, 1,
+                     "a cas value must be [old, new], got " + boost::json::serialize(op.value));
+  }
+  return (*pair)[1];
+}
+
 bool marked_final(const Operation& invoke) {
   const auto* flag = invoke.extra.if_contains("final");
   return flag && flag->is_bool() && flag->get_bool();

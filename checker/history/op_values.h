@@ -15,6 +15,10 @@ namespace faultline {
 std::int64_t integer_value(const boost::json::value& v, const History& history, const Operation& op,
                            const char* what);
 
+// The new value of a cas `[old, new]`; throws InputError at op's line when op.value is not
+// such a pair.
+const boost::json::value& cas_new_value(const History& history, const Operation& op);
+
 // Whether a workload marked this invocation as a final read ("final": true), made after
 // the faults have healed.
 bool marked_final(const Operation& invoke);

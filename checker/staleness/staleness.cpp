@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "checker/history/input_error.h"
+#include "checker/history/op_values.h"
 #include "checker/history/pairing.h"
 
 namespace faultline {
@@ -197,14 +198,10 @@ StalenessResult check_staleness(const History& history) {
     if (invoke.f == "write") {
       installs = &invoke.value;
     } else if (invoke.f == "cas") {
-      const auto* pair = invoke.value.if_array();
-      if (!pair || pair->size() != 2) {
-        throw InputError(
-            history.source, invoke.line, 1,
-            "a cas value must be [old, new], got " + boost::json::serialize(invoke.value));
+      installs = &cas_new_value(history, invoke);  // validates [old, new]
+      if (ok) {
+        data.observations.push_back({boost::json::serialize(invoke.value.as_array()[0]), t_complete});
       }
-      installs = &(*pair)[1];
-      if (ok) data.observations.push_back({boost::json::serialize((*pair)[0]), t_complete});
     } else {
       continue;  // not a register operation
     }

@@ -9,16 +9,15 @@
 namespace faultline {
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string timestamp_now() {
+std::string local_time(const char* format) {
   std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &local);
-  return text;
+  char text[64];
+  return std::string(text, std::strftime(text, sizeof text, format, &local));
 }
+
+namespace {
 
 void pretty(const boost::json::value& v, std::string& out, int depth) {
   auto indent = [&](int d) { out.append(static_cast<std::size_t>(2 * d), ' '); };
@@ -74,7 +73,7 @@ RunStore RunStore::create(const fs::path& root, const std::string& test_name) {
   fs::path base = root / test_name;
   fs::create_directories(base, ec);
   if (ec) throw std::runtime_error("cannot create " + base.string() + ": " + ec.message());
-  std::string stamp = timestamp_now();
+  std::string stamp = local_time(kRunStamp);
   fs::path dir = base / stamp;
   for (int n = 2; !fs::create_directory(dir, ec); ++n) {
     if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());

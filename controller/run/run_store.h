@@ -21,6 +21,10 @@
 
 namespace faultline {
 
+// Local time now in strftime `format`; kRunStamp names run directories (and compare reports).
+inline constexpr const char* kRunStamp = "%Y%m%dT%H%M%S";
+std::string local_time(const char* format);
+
 class RunStore {
  public:
   // Creates the run's directory (and its parents) and points <root>/latest at it. Throws
