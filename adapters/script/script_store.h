@@ -24,6 +24,7 @@ struct ScriptStore {                       // one store described by a test file
   std::filesystem::path base_dir;          // the test file's folder; relative client paths resolve here
   std::string install, start, stop, wipe, healthy, primaries;  // shell text run on each node; empty = not given
   std::string pid_file, process_name;      // pid_file may name ${FAULTLINE_NODE} etc.
+  std::string version;                     // optional shell text printing the store's version
   std::vector<std::string> logs;           // may name ${FAULTLINE_*}
   bool honours_faketime = false;
   std::chrono::seconds healthy_timeout{20};
