@@ -42,6 +42,9 @@ struct History {
   std::string source;  // file name, or "-" for stdin
   HistoryFormat format = HistoryFormat::kJsonl;
   std::vector<Operation> ops;
+  // False when some client operation had no process in its source (Elle's histories): each
+  // such operation got a process of its own, so checkers must not claim process order.
+  bool processes_known = true;
 };
 
 // Reads a whole history. Operations without an index get their position.
