@@ -34,6 +34,8 @@ namespace faultline::adapters {
 
 // A line for the run's log (faultline.log). Must be thread-safe.
 using Logger = std::function<void(const std::string&)>;
+// Writes a nemesis-like operation (type info) into the run's history. Must be thread-safe.
+using HistoryRecord = std::function<void(Operation)>;
 
 // The database cannot be set up, did not become healthy, or does not support a request.
 class DatabaseError : public std::runtime_error {
@@ -124,12 +126,18 @@ class Database {
   virtual void download_logs(const std::filesystem::path& dir) = 0;
   // The database's version as installed on the first node ("3.4.23").
   virtual std::string version() = 0;
+  // The run's history, for adapters that watch the database while the clients run and
+  // record what they see or do (MariaDB: a semi-sync fallback, a failover): attached once
+  // the setup operations are done, detached (an empty function) before the history closes.
+  // Default: nothing is watched.
+  virtual void attach_history(HistoryRecord record) { (void)record; }
 
   virtual std::unique_ptr<Client> client(const std::string& node, const ClientOptions& options) = 0;
   // Workloads this adapter implements.
   virtual std::vector<std::string> workloads() const = 0;
 };
 
+// The built-in stores by name (their descriptors: adapters/store.h).
 // Database names make_database accepts.
 std::vector<std::string> database_names();
 // The transactional consistency model (checker/txn's names) that database `name` promises

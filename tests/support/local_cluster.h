@@ -33,7 +33,7 @@ inline void cluster_down(const LocalCluster& cluster) {
   if (cluster.name.empty()) return;
   run({FAULTLINE_BINARY, "cluster", "down", "--name", cluster.name});
   std::error_code ec;
-  for (const char* db : {"etcd", "postgres", "redis"})
+  for (const char* db : {"etcd", "mariadb", "postgres", "redis"})
     std::filesystem::remove_all(std::filesystem::path("/var/lib/faultline") / db / cluster.name,
                                 ec);
   std::filesystem::remove_all("/run/faultline/nemesis/" + cluster.name, ec);
