@@ -2,6 +2,7 @@
 // every error to one line on stderr and an exit code (controller/exit_codes.h).
 
 #include <iostream>
+#include <new>
 
 #include "checker/history/input_error.h"
 #include "controller/commands.h"
@@ -15,6 +16,13 @@ namespace {
 // One line on stderr for `e` and its exit code (docs/exit-codes.md).
 int report_error(const std::exception& e) {
   using namespace faultline;
+  if (dynamic_cast<const std::bad_alloc*>(&e)) {
+    // Out of memory is no bug and no verdict either: the check could not be decided.
+    std::cerr << "faultline: verdict: unknown (memory): out of memory (raise the process's "
+                 "memory limit, or pass a lower --memory-limit so that the check stops in "
+                 "time)\n";
+    return kExitUnknown;
+  }
   if (dynamic_cast<const InputError*>(&e)) {
     std::cerr << e.what() << '\n';  // already FILE:LINE:COL: problem
     return kExitDataError;
@@ -56,6 +64,7 @@ int main(int argc, char** argv) {
   add_nemesis_commands(app, action);
   add_bench_nemesis_commands(app, action);
   add_test_commands(app, action);
+  add_test_all_commands(app, action);
   add_analyze_commands(app, action);
   add_bench_generator_commands(app, action);
   add_compare_commands(app, action);

@@ -10,8 +10,10 @@
 //   characters (`\a`, `\newline`) -> strings;
 // - integers -> int64, or uint64 above INT64_MAX (a `N` suffix is accepted); larger
 //   integers are an error, never silently rounded;
-// - floats (`1.5`, `1e3`, `2.5M`) and ratios (`1/3`) -> double; `##Inf`/`##NaN` and
-//   overflowing floats are an error (JSON cannot hold them);
+// - floats (`1.5`, `1e3`, `2.5M`) -> double, and ratios (`1/4`, `6/3`) -> double or
+//   integer, only when that holds the number exactly (number_text.h); `1/3`, more digits
+//   than a double keeps, `##Inf`/`##NaN` and overflowing floats are an error, so that two
+//   different numbers never compare equal;
 // - vectors, lists and sets -> arrays; maps -> objects whose keys are keyword names,
 //   strings as they are, and the EDN text of any other key (`1`, `[1 2]`); two keys
 //   that map to the same name are an error;

@@ -1,5 +1,9 @@
 #include "checker/history/edn_text.h"
 
+#include <numeric>
+
+#include "checker/history/number_text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -164,17 +168,33 @@ std::optional<boost::json::value> parse_edn_number(std::string_view text, std::s
     }
     return static_cast<std::int64_t>(0 - magnitude);  // two's complement, INT64_MIN included
   }
-  // A ratio n/d: its value as a double.
+  // A ratio n/d: its value as an integer, or as a double when that holds it exactly.
   if (auto slash = unsigned_part.find('/'); slash != std::string_view::npos) {
     std::string_view num = unsigned_part.substr(0, slash), den = unsigned_part.substr(slash + 1);
     if (!all_digits(num) || !all_digits(den))
       return fail("invalid number " + std::string(text.substr(0, 40)));
-    double n = std::strtod(std::string(num).c_str(), nullptr);
-    double d = std::strtod(std::string(den).c_str(), nullptr);
-    if (d == 0) return fail("ratio with a zero denominator: " + std::string(text.substr(0, 40)));
-    double v = n / d;
-    if (!std::isfinite(v)) return fail("number out of range: " + std::string(text.substr(0, 40)));
-    return digits[0] == '-' ? -v : v;
+    std::uint64_t n = 0, d = 0;
+    bool fits = std::from_chars(num.data(), num.data() + num.size(), n).ec == std::errc() &&
+                std::from_chars(den.data(), den.data() + den.size(), d).ec == std::errc();
+    if (fits && d == 0) {
+      return fail("ratio with a zero denominator: " + std::string(text.substr(0, 40)));
+    }
+    const std::uint64_t g = fits ? std::gcd(n, d) : 1;
+    if (fits) {
+      n /= g;
+      d /= g;
+    }
+    const bool negative = digits[0] == '-';
+    if (fits && d == 1 && n <= static_cast<std::uint64_t>(INT64_MAX)) {
+      return negative ? -static_cast<std::int64_t>(n) : static_cast<std::int64_t>(n);
+    }
+    // n / 2^k with n below 2^53 is a double exactly; any other ratio is not.
+    if (!fits || (d & (d - 1)) != 0 || n >= (std::uint64_t{1} << 53)) {
+      return fail("ratio " + std::string(text.substr(0, 40)) + " " +
+                  std::string(inexact_number_advice()));
+    }
+    double v = static_cast<double>(n) / static_cast<double>(d);
+    return negative ? -v : v;
   }
   // A float: digits, optional fraction, optional exponent, optional M (BigDecimal).
   std::string_view f = unsigned_part;
@@ -196,6 +216,10 @@ std::optional<boost::json::value> parse_edn_number(std::string_view text, std::s
   if (!ok || i != f.size()) return fail("invalid number " + std::string(text.substr(0, 40)));
   double v = std::strtod(std::string(f).c_str(), nullptr);
   if (!std::isfinite(v)) return fail("number out of range: " + std::string(text.substr(0, 40)));
+  if (!decimal_is_exact(f, v)) {
+    return fail("number " + std::string(text.substr(0, 40)) + " " +
+                std::string(inexact_number_advice()));
+  }
   return digits[0] == '-' ? -v : v;
 }
 

@@ -1,9 +1,135 @@
 #include "checker/history/history.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
 namespace faultline {
+namespace {
+
+// The micro-op shape of a transaction value ([[f key v] ...] -> its [f key] pairs), or
+// nullopt for any other value: a completion may end an invocation only if shapes agree.
+std::optional<std::vector<std::pair<boost::json::value, boost::json::value>>> txn_shape(
+    const boost::json::value& v) {
+  const auto* mops = v.if_array();
+  if (mops == nullptr) return std::nullopt;
+  std::vector<std::pair<boost::json::value, boost::json::value>> shape;
+  for (const auto& mop : *mops) {
+    const auto* a = mop.if_array();
+    if (a == nullptr || a->size() != 3 || !(*a)[0].is_string()) return std::nullopt;
+    shape.emplace_back((*a)[0], (*a)[1]);
+  }
+  return shape;
+}
+
+bool may_complete(const Operation& invoke, const Operation& done) {
+  if (invoke.f != done.f || invoke.key != done.key) return false;
+  auto a = txn_shape(invoke.value), b = txn_shape(done.value);
+  return !a || !b || *a == *b;
+}
+
+// Operations the source recorded without a process (Elle's histories) get one each: an
+// invocation a new process, its completion the same one. A completion pairs with the one
+// open process-less invocation it may end (same f, key and micro-op shape); with none, its
+// invocation was not recorded and is inferred at the start of the history (invoked at an
+// unknown time, so at the earliest); with several, the pairing is ambiguous and refused.
+void assign_processes(History& history) {
+  std::int64_t next = 0;
+  bool any = false;
+  for (const Operation& op : history.ops) {
+    if (op.process_assigned) any = true;
+    else if (!op.is_nemesis()) next = std::max(next, op.process + 1);
+  }
+  if (!any) return;
+  history.processes_known = false;
+  std::vector<std::size_t> open;  // positions of process-less invocations in flight
+  std::vector<Operation> inferred;
+  for (std::size_t i = 0; i < history.ops.size(); ++i) {
+    Operation& op = history.ops[i];
+    if (!op.process_assigned) continue;
+    if (op.is_invoke()) {
+      op.process = next++;
+      open.push_back(i);
+      continue;
+    }
+    std::size_t found = open.size(), matches = 0;
+    for (std::size_t k = 0; k < open.size(); ++k) {
+      if (may_complete(history.ops[open[k]], op)) {
+        found = k;
+        ++matches;
+      }
+    }
+    if (matches > 1) {
+      throw InputError(history.source, op.line, 1,
+                       "this completion has no \"process\", and " + std::to_string(matches) +
+                           " operations without one that it may complete are in flight: give "
+                           "operations a \"process\" so that they can be paired");
+    }
+    if (matches == 1) {
+      op.process = history.ops[open[found]].process;
+      open.erase(open.begin() + static_cast<std::ptrdiff_t>(found));
+      continue;
+    }
+    Operation invoke;
+    invoke.index = op.index;
+    invoke.type = OpType::kInvoke;
+    invoke.process_assigned = true;
+    invoke.inferred_invoke = true;
+    invoke.process = next++;
+    invoke.f = op.f;
+    invoke.key = op.key;
+    invoke.value = op.value;
+    invoke.line = op.line;
+    op.process = invoke.process;
+    inferred.push_back(std::move(invoke));
+  }
+  if (!inferred.empty()) {
+    std::vector<Operation> ops;
+    ops.reserve(inferred.size() + history.ops.size());
+    std::move(inferred.begin(), inferred.end(), std::back_inserter(ops));
+    std::move(history.ops.begin(), history.ops.end(), std::back_inserter(ops));
+    history.ops = std::move(ops);
+  }
+}
+
+std::size_t value_bytes(const boost::json::value& v);
+
+std::size_t object_bytes(const boost::json::object& o) {
+  std::size_t n = o.capacity() * (sizeof(boost::json::key_value_pair) + 8) + 32;
+  for (const auto& [k, x] : o) n += k.size() + value_bytes(x);
+  return n;
+}
+
+std::size_t value_bytes(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string: {
+      const auto& s = v.get_string();
+      return s.size() > 14 ? s.capacity() + 1 : 0;
+    }
+    case boost::json::kind::array: {
+      std::size_t n = v.get_array().capacity() * sizeof(boost::json::value) + 16;
+      for (const auto& x : v.get_array()) n += value_bytes(x);
+      return n;
+    }
+    case boost::json::kind::object: return object_bytes(v.get_object());
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+std::size_t history_memory_bytes(const History& history) {
+  std::size_t n = history.ops.capacity() * sizeof(Operation);
+  for (const Operation& op : history.ops) {
+    n += value_bytes(op.value);
+    if (op.f.size() > 15) n += op.f.capacity() + 1;
+    if (op.key) n += value_bytes(*op.key);
+    if (op.error) n += value_bytes(*op.error);
+    if (op.node && op.node->size() > 15) n += op.node->capacity() + 1;
+    if (!op.extra.empty()) n += object_bytes(op.extra);
+  }
+  return n;
+}
 
 std::string_view to_string(HistoryFormat format) {
   switch (format) {
@@ -35,6 +161,7 @@ History read_history(std::istream& in, const std::string& name,
     history.ops.push_back(std::move(op));
     op = Operation{};
   }
+  assign_processes(history);
   return history;
 }
 

@@ -27,10 +27,10 @@ boost::json::object to_json(const Operation& op) {
   out["type"] = to_string(op.type);
   if (op.is_nemesis()) {
     out["process"] = "nemesis";
-  } else {
+  } else if (!op.process_assigned) {
     out["process"] = op.process;
   }
-  out["f"] = op.f;
+  if (!op.f.empty()) out["f"] = op.f;
   if (op.key) out["key"] = *op.key;
   out["value"] = op.value;
   if (op.time != kNoTime) out["time"] = op.time;

@@ -35,8 +35,14 @@ std::optional<OpType> parse_op_type(std::string_view text);
 struct Operation {
   std::int64_t index = -1;           // position in the history, 0-based
   OpType type = OpType::kInvoke;
+  // The source recorded no process (Elle's histories): read_history gave this operation a
+  // process of its own, and History::processes_known is false. Writers omit it again.
+  bool process_assigned = false;
+  // An invocation the source did not record (its completion came without one): placed at
+  // the start of the history, since when it was invoked is unknown. Writers skip it.
+  bool inferred_invoke = false;
   std::int64_t process = 0;          // kNemesisProcess for the nemesis
-  std::string f;                     // e.g. "read", "write", "cas", "start-partition"
+  std::string f;                     // e.g. "read", "write", "cas", "start-partition"; "" if absent
   boost::json::value value;          // null when absent
   std::int64_t time = kNoTime;       // ns since test start, monotonic
   std::optional<boost::json::value> key;    // Jepsen's independent key, or a kv key
@@ -51,7 +57,8 @@ struct Operation {
 };
 
 // The canonical JSON object of an operation (the JSONL line, without newline).
-// Field order: index, type, process, f, key, value, time, node, error, then extras.
+// Field order: index, type, process, f, key, value, time, node, error, then extras;
+// `process` is left out when it was assigned, `f` when it is empty.
 boost::json::object to_json(const Operation& op);
 
 }  // namespace faultline

@@ -13,71 +13,80 @@ std::string describe(const boost::json::value& v) {
 
 }  // namespace
 
+OperationBuilder::OperationBuilder(Operation& op, const std::string& file, std::size_t line)
+    : op_(op), file_(file), line_(line) {
+  op_.line = line;
+  op_.process_assigned = true;  // until a "process" field says otherwise
+}
+
+void OperationBuilder::fail(const std::string& problem) const {
+  throw InputError(file_, line_, 1, problem);
+}
+
+void OperationBuilder::field(std::string_view name, boost::json::value&& v) {
+  if (name == "type") {
+    if (!v.is_string()) fail("\"type\" must be a string, got " + describe(v));
+    auto parsed_type = parse_op_type(v.get_string());
+    if (!parsed_type) fail("\"type\" must be invoke, ok, fail or info, got " + describe(v));
+    op_.type = *parsed_type;
+    has_type_ = true;
+  } else if (name == "process") {
+    if (v.is_null()) return;  // as if absent
+    op_.process_assigned = false;
+    if (v.is_int64()) {
+      op_.process = v.get_int64();
+      if (op_.process < 0) fail("\"process\" must not be negative");
+    } else if (v.is_uint64()) {
+      fail("\"process\" is too large");
+    } else if (v.is_string() && v.get_string() == "nemesis") {
+      op_.process = kNemesisProcess;
+    } else {
+      fail("\"process\" must be an integer or \"nemesis\", got " + describe(v));
+    }
+  } else if (name == "f") {
+    if (v.is_null()) return;
+    if (!v.is_string()) fail("\"f\" must be a string, got " + describe(v));
+    op_.f = v.get_string();
+  } else if (name == "index") {
+    if (v.is_null()) return;
+    if (!v.is_int64() || v.get_int64() < 0) {
+      fail("\"index\" must be a non-negative integer, got " + describe(v));
+    }
+    op_.index = v.get_int64();
+  } else if (name == "time") {
+    if (v.is_null()) return;
+    if (!v.is_int64() || v.get_int64() < 0) {
+      fail("\"time\" must be a non-negative integer (ns), got " + describe(v));
+    }
+    op_.time = v.get_int64();
+  } else if (name == "node") {
+    if (v.is_null()) return;
+    if (!v.is_string()) fail("\"node\" must be a string, got " + describe(v));
+    op_.node = std::string(v.get_string());
+  } else if (name == "value") {
+    op_.value = std::move(v);
+  } else if (name == "key") {
+    op_.key = std::move(v);
+  } else if (name == "error") {
+    op_.error = std::move(v);
+  } else {
+    op_.extra[name] = std::move(v);
+  }
+}
+
+void OperationBuilder::finish() {
+  if (!has_type_) fail("operation has no \"type\"");
+}
+
 Operation operation_from_json(boost::json::object&& obj, const std::string& file,
                               std::size_t line) {
-  auto fail = [&](const std::string& problem) -> InputError {
-    return InputError(file, line, 1, problem);
-  };
   Operation op;
-  op.line = line;
-
-  const auto* type = obj.if_contains("type");
-  if (type == nullptr) throw fail("operation has no \"type\"");
-  if (!type->is_string()) throw fail("\"type\" must be a string, got " + describe(*type));
-  auto parsed_type = parse_op_type(type->get_string());
-  if (!parsed_type) {
-    throw fail("\"type\" must be invoke, ok, fail or info, got " + describe(*type));
-  }
-  op.type = *parsed_type;
-
-  const auto* process = obj.if_contains("process");
-  if (process == nullptr) throw fail("operation has no \"process\"");
-  if (process->is_int64()) {
-    op.process = process->get_int64();
-    if (op.process < 0) throw fail("\"process\" must not be negative");
-  } else if (process->is_uint64()) {
-    throw fail("\"process\" is too large");
-  } else if (process->is_string() && process->get_string() == "nemesis") {
-    op.process = kNemesisProcess;
-  } else {
-    throw fail("\"process\" must be an integer or \"nemesis\", got " + describe(*process));
-  }
-
-  const auto* f = obj.if_contains("f");
-  if (f == nullptr) throw fail("operation has no \"f\"");
-  if (!f->is_string()) throw fail("\"f\" must be a string, got " + describe(*f));
-  op.f = f->get_string();
-
-  if (const auto* index = obj.if_contains("index"); index != nullptr && !index->is_null()) {
-    if (!index->is_int64() || index->get_int64() < 0) {
-      throw fail("\"index\" must be a non-negative integer, got " + describe(*index));
-    }
-    op.index = index->get_int64();
-  }
-  if (const auto* time = obj.if_contains("time"); time != nullptr && !time->is_null()) {
-    if (!time->is_int64() || time->get_int64() < 0) {
-      throw fail("\"time\" must be a non-negative integer (ns), got " + describe(*time));
-    }
-    op.time = time->get_int64();
-  }
-  if (const auto* node = obj.if_contains("node"); node != nullptr && !node->is_null()) {
-    if (!node->is_string()) throw fail("\"node\" must be a string, got " + describe(*node));
-    op.node = std::string(node->get_string());
-  }
-
+  OperationBuilder builder(op, file, line);
+  // "type" first, so that its problem is named before any other field's, as before.
+  if (auto* type = obj.if_contains("type")) builder.field("type", std::move(*type));
+  builder.finish();
   for (auto& [k, v] : obj) {
-    if (k == "type" || k == "process" || k == "f" || k == "index" || k == "time" || k == "node") {
-      continue;
-    }
-    if (k == "value") {
-      op.value = std::move(v);
-    } else if (k == "key") {
-      op.key = std::move(v);
-    } else if (k == "error") {
-      op.error = std::move(v);
-    } else {
-      op.extra[k] = std::move(v);
-    }
+    if (k != "type") builder.field(k, std::move(v));
   }
   return op;
 }

@@ -29,10 +29,14 @@ bool is_blank(char c) {
 class PorcupineEtcdReader : public LineOperationReader {
  public:
   PorcupineEtcdReader(std::istream& in, std::string file)
-      : LineOperationReader(in, std::move(file)) {}
+      : LineOperationReader(in, std::move(file), "porcupine-etcd") {}
 
  private:
-  bool parse_line(std::string& text, Operation& out) override { return parse_record(text, out); }
+  bool parse_line(std::string_view text, Operation& out) override {
+    if (parse_record(text, out)) return true;
+    if (text.find_first_not_of(" \t\r") != std::string_view::npos) note_noise();
+    return false;
+  }
 
   // The next blank-separated token of `text` from `pos` (which it advances).
   static std::string_view token(std::string_view text, std::size_t& pos) {

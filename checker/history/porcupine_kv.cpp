@@ -16,11 +16,11 @@ namespace {
 class PorcupineKvReader : public LineOperationReader {
  public:
   PorcupineKvReader(std::istream& in, std::string file)
-      : LineOperationReader(in, std::move(file)) {}
+      : LineOperationReader(in, std::move(file), "porcupine-kv") {}
 
  private:
-  bool parse_line(std::string& text, Operation& out) override {
-    std::istringstream line_in(text);
+  bool parse_line(std::string_view text, Operation& out) override {
+    std::istringstream line_in{std::string(text)};
     EdnReader edn(line_in, file_, EdnPosition{line_, 1});
     if (edn.peek() == EdnReader::kEnd) return false;  // blank or comment
     out = read_edn_operation(edn);
