@@ -26,6 +26,7 @@ namespace {
 struct CheckCommandOptions {
   std::string file, model, format, initial, out, junit;
   std::string consistency_model;  // transactional models only
+  std::string nil_reads;          // register-like models: "value" (default) | "unknown"
   int threads = 0;
   double time_limit = 0;
   std::size_t memory_limit = 0;
@@ -49,6 +50,7 @@ void write_check_outputs(const std::filesystem::path& dir, const CheckResult& re
   boost::json::array argv{"faultline", "check", o.file, "--model", o.model};
   if (!o.format.empty()) argv.insert(argv.end(), {"--format", boost::json::value(o.format)});
   if (!o.initial.empty()) argv.insert(argv.end(), {"--initial", boost::json::value(o.initial)});
+  if (!o.nil_reads.empty()) argv.insert(argv.end(), {"--nil-reads", boost::json::value(o.nil_reads)});
   if (o.no_partition) argv.push_back("--no-partition");
   if (o.independent) argv.push_back("--independent");
   write_html_report(history, doc, boost::json::object{{"argv", std::move(argv)}}, dir / "report.html");
@@ -63,7 +65,14 @@ void show_progress(const CheckProgress& p) {
   std::fflush(stderr);
 }
 
+bool nil_reads_apply(const std::string& model) {
+  return model == "register" || model == "cas-register" || model == "multi-register" || model == "kv";
+}
+
 int run_check(const CheckCommandOptions& o) {
+  if (!o.nil_reads.empty() && !nil_reads_apply(o.model)) {
+    throw UsageError("--nil-reads applies to --model register, cas-register, multi-register or kv");
+  }
   if (is_txn_model(o.model)) {
     return run_txn_check(TxnCheckCommand{o.file, o.model, o.format, o.out, o.consistency_model,
                                          o.threads, o.time_limit, o.memory_limit, o.json});
@@ -82,6 +91,7 @@ int run_check(const CheckCommandOptions& o) {
     options.initial = boost::json::parse(o.initial, ec);
     if (ec) throw UsageError("--initial must be a JSON value (e.g. 0, \"\", [1,2]): " + o.initial);
   }
+  if (o.nil_reads == "unknown") options.nil_reads = NilReads::kUnknown;
   options.threads = o.threads;
   options.time_limit_s = o.time_limit;
   options.memory_limit_mib = o.memory_limit;
@@ -143,6 +153,11 @@ void add_check_commands(CLI::App& app, CommandAction& action) {
   check->add_option("--format", o->format, "Force the input format (default: detected)");
   check->add_option("--initial", o->initial,
                     "Initial value of every register, as JSON (default nil; kv: \"\")");
+  check->add_option("--nil-reads", o->nil_reads,
+                    "register, cas-register, multi-register, kv: a nil read means the register "
+                    "held nil (value, the default) or an unknown value that matches any state "
+                    "(unknown, as Knossos reads it)")
+      ->check(CLI::IsMember({"value", "unknown"}));
   check->add_option("--threads", o->threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   check->add_option("--time-limit", o->time_limit,

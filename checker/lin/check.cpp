@@ -13,6 +13,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "checker/history/memory_limit.h"
 #include "checker/lin/decide.h"
 #include "checker/lin/parallel_pairing.h"
 #include "checker/lin/partition.h"
@@ -21,14 +22,6 @@ namespace faultline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::size_t default_memory_limit() {
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGESIZE);
-  std::size_t half = pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * page / 2 : 0;
-  const std::size_t cap = std::size_t{4096} << 20;
-  return half == 0 ? cap : std::min(half, cap);
-}
 
 // Calls on_progress about five times a second until stopped.
 class ProgressTicker {
@@ -68,7 +61,7 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
   const auto started = Clock::now();
   const ModelFactory factory = find_model(options.model);
   if (factory == nullptr) throw UnknownModel(options.model);
-  const ModelConfig config{options.initial};
+  const ModelConfig config{options.initial, options.nil_reads};
   try {
     factory(config);  // refuses a bad --initial before any work
   } catch (const ModelInputError& e) {
@@ -105,7 +98,7 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
   });
 
   MemoryBudget budget(options.memory_limit_mib ? options.memory_limit_mib << 20
-                                               : default_memory_limit());
+                                               : default_memory_limit(history_memory_bytes(history)).bytes);
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> explored{0};
   std::atomic<std::size_t> done{0};
@@ -139,7 +132,15 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
       out.engine = "none";
       return;
     }
-    decide_partition(context, inputs[i], keyed_whole, out);
+    try {
+      decide_partition(context, inputs[i], keyed_whole, out);
+    } catch (const std::bad_alloc&) {  // past what the budget counts: still an answer
+      out = PartitionResult{};
+      out.key = inputs[i].key;
+      out.verdict = Verdict::kUnknown;
+      out.reason = "memory";
+      out.engine = "none";
+    }
     out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   };
 

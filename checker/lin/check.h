@@ -30,6 +30,7 @@
 #include <boost/json.hpp>
 
 #include "checker/history/history.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 
@@ -54,6 +55,7 @@ struct CheckProgress {
 struct CheckOptions {
   std::string model;                          // one of model_names()
   std::optional<boost::json::value> initial;  // initial value of every register; default nil (kv: "")
+  NilReads nil_reads = NilReads::kValue;      // register-like models: what a nil read means (model.h)
   int threads = 0;                            // 0 = all cores
   double time_limit_s = 0;                    // 0 = none; past it, undecided partitions are unknown ("time")
   std::size_t memory_limit_mib = 0;           // 0 = min(4096, half of RAM); past it: unknown ("memory")

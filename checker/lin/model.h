@@ -37,8 +37,16 @@ class ModelInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How a register-like model (register, cas-register, multi-register, kv) reads a read
+// whose value is nil (null).
+enum class NilReads : std::uint8_t {
+  kValue,    // the register held nil (the default: faultline's own histories mean that)
+  kUnknown,  // the value read is unknown, so it matches any state (Knossos' reading)
+};
+
 struct ModelConfig {
   std::optional<boost::json::value> initial;  // nullopt: the model's default
+  NilReads nil_reads = NilReads::kValue;
 };
 
 class PartitionModel {

@@ -1,7 +1,8 @@
 // kv: one key's string register (Porcupine's kv histories), initially "" (or --initial).
 // The engine splits keys apart, or combines them (--no-partition); this model sees one.
 //
-//   get          ok value s: the string was s (null reads as ""); unknown: dropped
+//   get          ok value s: the string was s (null reads as "", or with NilReads::kUnknown
+//                as an unknown value: dropped); unknown outcome: dropped
 //   put s        sets the string to s
 //   append s     appends s
 //
@@ -18,14 +19,14 @@ namespace {
 
 class KvModel final : public PartitionModel {
  public:
-  explicit KvModel(const ModelConfig& config) {
+  explicit KvModel(const ModelConfig& config) : nil_unknown_(config.nil_reads == NilReads::kUnknown) {
     initial_ = intern(config.initial ? as_string(*config.initial, "--initial") : std::string());
   }
 
   int add(const ModelInput& in) override {
     Op op;
     if (in.f == "get" || in.f == "read") {
-      if (!in.known()) return kDrop;
+      if (!in.known() || (nil_unknown_ && in.result->is_null())) return kDrop;
       op.kind = Kind::kGet;
       op.arg = in.result->is_null() ? std::string() : as_string(*in.result, "get");
       op.arg_id = intern(op.arg);
@@ -141,6 +142,7 @@ class KvModel final : public PartitionModel {
     return it->second;
   }
 
+  bool nil_unknown_;  // a nil get matches any string (dropped)
   std::unordered_map<std::string, std::uint64_t> ids_;
   std::vector<std::string> strings_;
   std::unordered_map<std::uint64_t, std::size_t> appended_;

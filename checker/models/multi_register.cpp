@@ -5,6 +5,8 @@
 //                       ["write", k, v] set register k to v. Reads whose value is nil in
 //                       the invocation take it from the completion; reads of an unknown-
 //                       outcome txn constrain nothing (a read-only unknown txn is dropped).
+//                       A read still nil after that held nil, or with NilReads::kUnknown
+//                       is unknown and constrains nothing.
 //
 // State: the interned vector of value ids, one per register named in the partition.
 
@@ -19,7 +21,8 @@ namespace {
 
 class MultiRegisterModel final : public PartitionModel {
  public:
-  explicit MultiRegisterModel(const ModelConfig& config) {
+  explicit MultiRegisterModel(const ModelConfig& config)
+      : nil_unknown_(config.nil_reads == NilReads::kUnknown) {
     initial_value_ = values_.intern(config.initial.value_or(nullptr));
   }
 
@@ -52,6 +55,7 @@ class MultiRegisterModel final : public PartitionModel {
           const auto* done = (*completed)[i].if_array();
           if (done != nullptr && done->size() == 3) seen = &(*done)[2];
         }
+        if (nil_unknown_ && seen->is_null()) continue;
         m.value = values_.intern(*seen);
       } else {
         throw ModelInputError("multi-register model: unknown micro-op '" + std::string(f) +
@@ -144,6 +148,7 @@ class MultiRegisterModel final : public PartitionModel {
     return it->second;
   }
 
+  bool nil_unknown_;  // a nil read micro-op constrains nothing
   ValueInterner values_;
   StateInterner states_;
   std::int64_t initial_value_ = 0;

@@ -1,6 +1,8 @@
 // register and cas-register: one value, initially nil (or --initial).
 //
-//   read            ok value v: the register held v (null: it held nil); unknown: dropped
+//   read            ok value v: the register held v (null: it held nil, or with
+//                   NilReads::kUnknown the value is unknown and the read is dropped);
+//                   unknown outcome: dropped
 //   write v         sets v
 //   cas [old new]   (cas-register only) ok: the register held old and now holds new;
 //                   fail: the compare failed, dropped like every fail
@@ -18,14 +20,15 @@ namespace {
 
 class RegisterModel final : public PartitionModel {
  public:
-  RegisterModel(const ModelConfig& config, bool cas) : cas_(cas) {
+  RegisterModel(const ModelConfig& config, bool cas)
+      : cas_(cas), nil_unknown_(config.nil_reads == NilReads::kUnknown) {
     initial_ = values_.intern(config.initial.value_or(nullptr));
   }
 
   int add(const ModelInput& in) override {
     Op op;
     if (in.f == "read" || in.f == "r") {
-      if (!in.known()) return kDrop;
+      if (!in.known() || (nil_unknown_ && in.result->is_null())) return kDrop;
       op.kind = Kind::kRead;
       op.a = values_.intern(*in.result);
     } else if (in.f == "write" || in.f == "w") {
@@ -121,6 +124,7 @@ class RegisterModel final : public PartitionModel {
     std::int64_t b = 0;  // cas: new
   };
   bool cas_;
+  bool nil_unknown_;  // a nil read matches any state (dropped)
   ValueInterner values_;
   std::int64_t initial_ = 0;
   std::vector<Op> ops_;

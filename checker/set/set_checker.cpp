@@ -74,6 +74,23 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
             [](const Read& a, const Read& b) { return a.completion < b.completion; });
   result.reads = reads.size();
 
+  // A read listing an element twice is no state of a set.
+  std::unordered_set<std::int64_t> duplicated;
+  for (const Read& r : reads) {
+    std::vector<std::int64_t> sorted = r.elements;
+    std::sort(sorted.begin(), sorted.end());
+    bool repeats = false;
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+      if (sorted[i] != sorted[i - 1]) continue;
+      duplicated.insert(sorted[i]);
+      repeats = true;
+    }
+    if (!repeats) continue;
+    if (result.duplicate_reads++ == 0) result.first_duplicate_read = history.ops[r.invoke].index;
+  }
+  result.duplicated.assign(duplicated.begin(), duplicated.end());
+  std::sort(result.duplicated.begin(), result.duplicated.end());
+
   // Elements become known no later than the first read that saw them.
   std::unordered_set<std::int64_t> unexpected;
   for (const Read& r : reads) {
@@ -159,7 +176,7 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
   result.stale.assign(stale.begin(), stale.end());
   std::sort(result.stale.begin(), result.stale.end());
 
-  bool anomaly = !result.lost.empty() || !result.unexpected.empty() ||
+  bool anomaly = !result.lost.empty() || !result.unexpected.empty() || !result.duplicated.empty() ||
                  (options.stale_is_anomaly && !result.stale.empty());
   result.verdict = anomaly ? Verdict::kInvalid : Verdict::kValid;
   return result;
@@ -185,6 +202,9 @@ boost::json::object SetCheckResult::to_json() const {
   out["stale"] = kind(stale);
   out["stale"].as_object()["reads"] = stale_reads;
   out["recovered"] = kind(recovered);
+  out["duplicated"] = kind(duplicated);
+  out["duplicated"].as_object()["reads"] = duplicate_reads;
+  if (first_duplicate_read) out["duplicated"].as_object()["first_read_index"] = *first_duplicate_read;
   boost::json::array examples;
   for (const auto& s : stale_examples) {
     boost::json::object e{{"element", s.element}, {"read_index", s.read_index},
@@ -204,7 +224,12 @@ std::string SetCheckResult::summary() const {
   if (!reason.empty()) out << "  " << reason << '\n';
   out << "  lost " << lost.size() << ", unexpected " << unexpected.size() << ", stale "
       << stale.size() << " (in " << stale_reads << " reads), recovered " << recovered.size()
-      << '\n';
+      << ", duplicated " << duplicated.size() << '\n';
+  if (!duplicated.empty()) {
+    out << "  duplicated: the read at index " << *first_duplicate_read << " lists "
+        << duplicated.front() << " more than once; a set holds each element once ("
+        << duplicate_reads << " such reads)\n";
+  }
   for (const auto& s : stale_examples) {
     out << "  stale: read at index " << s.read_index << " (process " << s.process;
     if (s.node) out << " on " << *s.node;

@@ -13,8 +13,11 @@
 // - stale: known before a read was invoked, absent from that read, yet present in the final
 //   reads (the read returned an old state: fine for serializable reads, not linearizable);
 // - recovered: its add's outcome was unknown (`info`), and it is present in every final read.
-// Valid when nothing is lost, unexpected or (with `stale_is_anomaly`) stale; unknown when no
-// final read succeeded.
+// - duplicated: listed more than once by one read ([100 100 110]). A set holds each element
+//   once, so such a read is no state of a set: an anomaly, as Knossos' and Porcupine's set
+//   models treat it (the read is counted once per element for everything else).
+// Valid when nothing is lost, unexpected, duplicated or (with `stale_is_anomaly`) stale;
+// unknown when no final read succeeded.
 
 #include <cstdint>
 #include <optional>
@@ -48,6 +51,9 @@ struct SetCheckResult {
   std::size_t attempted = 0, acknowledged = 0, failed = 0, unknown = 0;
   std::size_t reads = 0, final_reads = 0;
   std::vector<std::int64_t> lost, unexpected, stale, recovered;  // sorted, all of them
+  std::vector<std::int64_t> duplicated;  // sorted: elements some read listed twice
+  std::size_t duplicate_reads = 0;       // reads listing an element more than once
+  std::optional<std::int64_t> first_duplicate_read;  // Operation::index of the first one
   std::vector<StaleObservation> stale_examples;                  // up to max_examples
   std::size_t stale_reads = 0;                                   // reads missing a known element
 

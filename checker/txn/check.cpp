@@ -12,6 +12,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "checker/history/memory_limit.h"
 #include "checker/txn/consistency_models.h"
 #include "checker/txn/cycle_search.h"
 #include "checker/txn/dependencies.h"
@@ -51,20 +52,15 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-std::size_t default_memory_limit_mib() {
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGESIZE);
-  const std::size_t half =
-      pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2 : 0;
-  const std::size_t cap = 4096;
-  return half == 0 ? cap : std::min(half >> 20, cap);
+std::size_t default_memory_limit_mib(const TxnHistory& h) {
+  return default_memory_limit(h.memory_bytes()).bytes >> 20;  // checker/history/memory_limit.h
 }
 
 class Run {
  public:
   Run(const TxnHistory& h, const TxnCheckOptions& o, TxnCheckResult& r)
       : h_(h), o_(o), r_(r),
-        memory_limit_mib_(o.memory_limit_mib ? o.memory_limit_mib : default_memory_limit_mib()) {
+        memory_limit_mib_(o.memory_limit_mib ? o.memory_limit_mib : default_memory_limit_mib(h)) {
     if (o.time_limit_s > 0) {
       deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(o.time_limit_s));
@@ -81,9 +77,12 @@ class Run {
     Dependencies deps = h_.workload == Workload::kListAppend ? infer_list_append(h_)
                                                              : infer_rw_register(h_);
     r_.stage_ms["infer"] = ms_since(t);
-    const bool process = true, realtime = true;
+    const bool process = h_.processes_known, realtime = true;
     t = Clock::now();
+    const bool data_edges = !deps.edges.empty();
+    const std::size_t before_order = deps.edges.size();
     const std::uint32_t time_nodes = add_order_edges(h_, deps.edges, process, realtime);
+    r_.empty_transaction_graph = !data_edges && !orders_two_txns(deps.edges, before_order);
     const auto n = static_cast<std::uint32_t>(h_.txns.size());
     // Building needs the edge list plus a packed copy (8 bytes each) and the result.
     note_memory(h_.memory_bytes() + deps.edges.capacity() * sizeof(Edge) + deps.edges.size() * 13 +
@@ -109,6 +108,22 @@ class Run {
   }
 
  private:
+  // Whether the order edges from `first` on put one txn before another in an order the
+  // requested model judges (real time, or process order).
+  bool orders_two_txns(const std::vector<Edge>& edges, std::size_t first) const {
+    const ConsistencyModel* m = find_consistency_model(o_.consistency_model);
+    const bool rt = needs_realtime_order(*m), po = needs_process_order(*m);
+    const auto n = static_cast<std::uint32_t>(h_.txns.size());
+    for (std::size_t i = first; i < edges.size(); ++i) {
+      const Edge& e = edges[i];
+      if (po && e.type == kProcess) return true;
+      // A realtime edge into a txn comes from a time node, which exists only after an
+      // ok completion: some txn completed before this one was invoked.
+      if (rt && e.type == kRealtime && e.from >= n && e.to < n) return true;
+    }
+    return false;
+  }
+
   void note_memory(std::size_t bytes) { r_.peak_memory_bytes = std::max(r_.peak_memory_bytes, bytes); }
 
   bool over_memory(const char* what) {
@@ -185,8 +200,11 @@ class Run {
     const bool analysed = r_.stage_ms.count("search") > 0;  // else every model is open
     std::set<std::string> undecided(r_.undecided_anomalies.begin(), r_.undecided_anomalies.end());
     std::vector<std::string> satisfied;
+    r_.processes_known = h_.processes_known;
     for (const ConsistencyModel& m : consistency_models()) {
-      bool violated = false, open = !analysed;
+      // Session models need the process order the history does not have.
+      bool violated = false,
+           open = !analysed || (!h_.processes_known && needs_process_order(m) && !needs_realtime_order(m));
       for (const auto& a : m.proscribed) {
         violated |= r_.anomaly_counts.count(a) > 0;
         open |= undecided.count(a) > 0;
@@ -218,9 +236,20 @@ class Run {
       r_.reason = o_.consistency_model + " proscribes " + join(found);
     } else if (has(r_.undecided_models, o_.consistency_model)) {
       r_.verdict = Verdict::kUnknown;
-      r_.reason = !cut_.empty() ? cut_
-                                : "the search for " + join(r_.undecided_anomalies) +
-                                      " was cut short (raise --max-starts or the time limit)";
+      if (!cut_.empty()) {
+        r_.reason = cut_;
+      } else if (!r_.undecided_anomalies.empty()) {
+        r_.reason = "the search for " + join(r_.undecided_anomalies) +
+                    " was cut short (raise --max-starts or the time limit)";
+      } else {
+        r_.reason = "process order unknown: the history names no processes, so " +
+                    o_.consistency_model + " (a session guarantee) cannot be judged";
+      }
+    } else if (r_.empty_transaction_graph) {
+      r_.verdict = Verdict::kUnknown;
+      r_.reason = "empty transaction graph: no committed transaction read, overwrote or "
+                  "followed another's, so there is no dependency to check (Elle answers "
+                  "unknown too)";
     } else {
       r_.verdict = Verdict::kValid;
     }
@@ -282,6 +311,8 @@ boost::json::object TxnCheckResult::to_json() const {
   o["violated_models"] = strings(violated_models);
   o["strongest_satisfied_models"] = strings(strongest_satisfied);
   o["undecided_models"] = strings(undecided_models);
+  o["process_order"] = processes_known ? "known" : "unknown: no process in the history, so no process edges and no session model judged";
+  o["empty_transaction_graph"] = empty_transaction_graph;
   boost::json::object counts;
   for (const auto& [type, count] : anomaly_counts) counts[type] = count;
   o["anomaly_types"] = strings([&] {
@@ -328,6 +359,10 @@ std::string TxnCheckResult::summary() const {
   s << "strongest models still satisfied: "
     << (strongest_satisfied.empty() ? std::string("none") : join(strongest_satisfied)) << "\n";
   if (!undecided_models.empty()) s << "undecided: " << join(undecided_models) << "\n";
+  if (!processes_known) {
+    s << "process order unknown (no process in the history): no process edges, session "
+         "models undecided\n";
+  }
   std::set<std::string> shown;
   for (const AnomalyExample& ex : examples) {
     if (!shown.insert(ex.type).second || shown.size() > 4) continue;

@@ -11,7 +11,17 @@
 // (consistency_models.h); the verdict is about the requested model.
 //
 // `unknown` (never a guess) when the time or memory limit cut the analysis before the
-// requested model could be decided; the reason says which.
+// requested model could be decided; the reason says which. Also `unknown`, as Elle
+// answers (:empty-transaction-graph), when nothing else made the history invalid and no
+// committed transaction depends on another: no ww, wr or rw edge, nor (for a model that
+// orders transactions in real time or per process) any such order between two of them.
+// Such a history shows nothing to check: its writes were never observed, so a cycle
+// through them could neither be seen nor ruled out.
+//
+// Without processes (History::processes_known false) there is no process order: no
+// process edges, and the session models (which proscribe -process cycles but not
+// -realtime ones) are undecided; models with real-time order are still decided, since
+// every process cycle is also a real-time one.
 
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +77,8 @@ struct TxnCheckResult {
   std::vector<std::string> violated_models;           // weakest first
   std::vector<std::string> strongest_satisfied;       // maximal models not violated
   std::vector<std::string> undecided_models;
+  bool processes_known = true;         // false: process order unknown (see above)
+  bool empty_transaction_graph = false;  // no dependency at all (see above)
   std::size_t operations = 0, txns_ok = 0, txns_fail = 0, txns_info = 0;
   std::size_t edges = 0, nodes = 0, cyclic_components = 0;
   std::size_t peak_memory_bytes = 0;  // of the checker's structures

@@ -22,7 +22,8 @@ std::vector<ConsistencyModel> make_models() {
   const Names structural = {"internal", "duplicate-elements", "incompatible-order",
                             "garbage-read"};
   const Names ru = plus(structural, {"G0"});
-  const Names rc = plus(ru, {"G1a", "G1b", "G1c", "dirty-update"});
+  // future-read is a trivial G1c (T -wr-> T), as in Elle.
+  const Names rc = plus(ru, {"G1a", "G1b", "G1c", "future-read", "dirty-update"});
   const Names si = plus(rc, {"G-single", "G-nonadjacent", "lost-update"});
   const Names rr = plus(si, {"G2-item"});
   const Names si_cycles = {"G0", "G1c", "G-single", "G-nonadjacent"};

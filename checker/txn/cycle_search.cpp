@@ -248,7 +248,8 @@ ComponentFindings search_component(const DependencyGraph& graph,
   const std::uint8_t extras_of[kVariants] = {0, kProcess, kProcess | kRealtime};
   const std::uint8_t need_of[kVariants] = {0, kProcess, kRealtime};
   for (int variant = 0; variant < kVariants; ++variant) {
-    if ((variant >= 1 && !limits.process) || (variant == 2 && !limits.realtime)) continue;
+    // Without process edges (processes unknown) the -realtime variant is still searched.
+    if ((variant == 1 && !limits.process) || (variant == 2 && !limits.realtime)) continue;
     const std::uint8_t extras = extras_of[variant];
     const auto ww = sub_components(g, kWW | extras);
     const auto wwr = sub_components(g, kWW | kWR | extras);

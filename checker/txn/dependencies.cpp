@@ -25,6 +25,7 @@ std::string_view case_name(CaseType type) {
     case CaseType::kG1a: return "G1a";
     case CaseType::kG1b: return "G1b";
     case CaseType::kInternal: return "internal";
+    case CaseType::kFutureRead: return "future-read";
     case CaseType::kLostUpdate: return "lost-update";
     case CaseType::kDirtyUpdate: return "dirty-update";
     case CaseType::kDuplicateElements: return "duplicate-elements";
@@ -112,6 +113,21 @@ bool list_consistent(const TxnHistory& h, const Mop& read, const KeyState& s) {
   return n >= s.list.size() && std::equal(s.list.begin(), s.list.end(), got + n - s.list.size());
 }
 
+// The first read of `write`'s key before `write` in `txn` that already shows the value
+// `write` appends or writes (a future read), or nullptr.
+const Mop* earlier_read_of(const TxnHistory& h, const Txn& txn, const Mop& write) {
+  for (const Mop* p = h.begin(txn); p != &write; ++p) {
+    if (p->kind != MopKind::kRead || p->key != write.key) continue;
+    if (h.workload == Workload::kListAppend) {
+      const Value* list = h.list(*p);
+      if (std::find(list, list + p->list_size, write.value) != list + p->list_size) return p;
+    } else if (p->value == write.value) {
+      return p;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void find_internal_anomalies(const TxnHistory& h, std::vector<Case>& out) {
@@ -121,7 +137,7 @@ void find_internal_anomalies(const TxnHistory& h, std::vector<Case>& out) {
     std::vector<KeyState> states;
     for (std::size_t t = range.begin(); t != range.end(); ++t) {
       const Txn& txn = h.txns[t];
-      if (txn.outcome != Outcome::kOk || txn.mop_count < 2) continue;
+      if (txn.outcome != Outcome::kOk || txn.mop_count < 2) continue;  // reads known only if ok
       states.clear();
       for (const Mop* m = h.begin(txn); m != h.end(txn); ++m) {
         auto it = std::find_if(states.begin(), states.end(),
@@ -132,6 +148,13 @@ void find_internal_anomalies(const TxnHistory& h, std::vector<Case>& out) {
           it = states.end() - 1;
         }
         KeyState& s = *it;
+        if (m->kind != MopKind::kRead) {
+          if (const Mop* seen = earlier_read_of(h, txn, *m)) {
+            found.local().push_back(Case{CaseType::kFutureRead, m->key, static_cast<std::uint32_t>(t),
+                                         static_cast<std::uint32_t>(seen - h.mops.data()), kNone,
+                                         static_cast<std::uint32_t>(m - h.mops.data()), m->value});
+          }
+        }
         if (m->kind == MopKind::kAppend) {
           s.list.push_back(m->value);
         } else if (m->kind == MopKind::kWrite) {

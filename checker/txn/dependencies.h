@@ -42,6 +42,7 @@ enum class CaseType : std::uint8_t {
   kG1a,               // read a write of a failed txn
   kG1b,               // read a version that its writer later overwrote in the same txn
   kInternal,          // a txn's read disagrees with its own earlier reads and writes
+  kFutureRead,        // a txn's read shows a value the txn itself writes only later
   kLostUpdate,        // two committed txns read the same version of a key and both wrote it
   kDirtyUpdate,       // a committed write was ordered after a failed txn's write
   kDuplicateElements, // a list read holds the same element twice
@@ -55,6 +56,7 @@ inline constexpr std::uint32_t kNone = UINT32_MAX;
 //   G1a, G1b, garbage-read, duplicate-elements: txn/mop = the read, other = the writer
 //     (kNone for garbage), value = the offending element or value;
 //   internal: txn/mop = the read that disagrees;
+//   future-read: txn/mop = the read, other_mop = the later append/write, value = the value;
 //   lost-update: txn and other = the two txns, value = the version both read (kNil: none);
 //   dirty-update: txn = the failed writer, other = the committed writer after it;
 //   incompatible-order: txn/mop and other/other_mop = the two reads.
@@ -71,8 +73,9 @@ struct Case {
 struct Dependencies {
   std::vector<Edge> edges;  // data edges only; duplicates allowed
   std::vector<Case> cases;
-  // list-append: per key, the mop of the longest read (the inferred version order);
-  // kNone when the key was never read or its reads are incompatible.
+  // list-append: per key, the mop of the longest read (the inferred version order, not
+  // trusted when the key also has a duplicate-elements or incompatible-order case);
+  // kNone when the key was never read.
   std::vector<std::uint32_t> version_order;
 };
 
@@ -81,7 +84,11 @@ struct Dependencies {
 Dependencies infer_list_append(const TxnHistory& history);
 Dependencies infer_rw_register(const TxnHistory& history);
 
-// Internal consistency of every ok txn (workload-specific rules); appends kInternal cases.
+// Internal consistency of every ok txn, over the whole txn (Elle's internal cases):
+// kInternal when a read disagrees with the txn's earlier reads and writes of the key;
+// kFutureRead when a read already shows a value that a later micro-op of the same txn
+// appends (list-append) or writes (rw-register). Values are unique per key, so such a
+// read saw the txn's own future: a trivial cycle T -wr-> T, which Elle counts as G1c.
 void find_internal_anomalies(const TxnHistory& history, std::vector<Case>& out);
 // What the read `read_mop` of `txn` should have returned, given the txn's earlier
 // micro-ops on that key, in words (for explaining a kInternal case).

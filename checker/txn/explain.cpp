@@ -210,6 +210,15 @@ AnomalyExample Explainer::explain(const Case& c) const {
       ex.text = name(c.txn) + " read " + k + " as " + seen + ", but given its own earlier " +
                 "micro-ops it should have read " + expected_internal_read(h_, c.txn, c.mop);
       break;
+    case CaseType::kFutureRead:
+      ex.text = name(c.txn) + " read " + k + " as " + seen + ", which already holds " +
+                val(c.value) + ", yet " + name(c.txn) + " itself " +
+                (h_.workload == Workload::kListAppend ? "appends " : "writes ") + val(c.value) +
+                " to " + k + " only later, in micro-op " +
+                std::to_string(c.other_mop - h_.txns[c.txn].mop_begin + 1) +
+                ": it observed its own future (future read, an internal inconsistency Elle " +
+                "counts as G1c)";
+      break;
     case CaseType::kLostUpdate:
       ex.text = name(c.txn) + " and " + name(c.other) + " both read " + k + " at the same version (" +
                 (c.value == kNil ? std::string("empty") : "ending in " + val(c.value)) +

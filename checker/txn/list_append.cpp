@@ -6,6 +6,7 @@
 // still come after every observed element, since the final list holds them.
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -54,8 +55,11 @@ class KeyAnalysis {
     }
     for (std::uint32_t r : compatible) read_anomalies(r);
     find_lost_updates(compatible);
-    if (!reliable) return kNone;
-    add_edges(compatible);
+    if (reliable) {
+      add_edges(compatible);
+    } else {
+      add_edges_as_elle();
+    }
     return longest_;
   }
 
@@ -190,14 +194,7 @@ class KeyAnalysis {
       if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
       prev = t;
     }
-    // Committed appends nobody read: after everything observed, in unknown order.
-    std::vector<std::uint32_t> unobserved;
-    for (std::size_t s = 0; s < writers_.size(); ++s) {
-      const Mop& w = h_.mops[writers_.sorted()[s].second];
-      if (!seen_[s] && h_.txns[w.txn].outcome == Outcome::kOk) unobserved.push_back(w.txn);
-    }
-    std::sort(unobserved.begin(), unobserved.end());
-    unobserved.erase(std::unique(unobserved.begin(), unobserved.end()), unobserved.end());
+    const std::vector<std::uint32_t> unobserved = unobserved_writers();
     for (std::uint32_t t : unobserved) {
       if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
     }
@@ -212,13 +209,69 @@ class KeyAnalysis {
       }
       std::size_t next = static_cast<std::size_t>(ext);
       while (next < n_ && writer_txn(next) == kNone) ++next;
+      // When the next version is by the read's own source, the read was intermediate
+      // (G1b) and the rw edge back to that writer closes a G-single: Elle reports both.
       if (next < n_) {
-        // The next element by the same writer: an intermediate read (G1b), not an rw.
         const std::uint32_t w = writer_txn(next);
-        if (w != m.txn && w != source) out_.edges.push_back(Edge{m.txn, w, kRW});
+        if (w != m.txn) out_.edges.push_back(Edge{m.txn, w, kRW});
       } else {
         for (std::uint32_t t : unobserved) {
-          if (t != m.txn && t != source) out_.edges.push_back(Edge{m.txn, t, kRW});
+          if (t != m.txn) out_.edges.push_back(Edge{m.txn, t, kRW});
+        }
+      }
+    }
+  }
+
+  // Committed txns with appends nobody read: after everything observed, in unknown order.
+  std::vector<std::uint32_t> unobserved_writers() const {
+    std::vector<std::uint32_t> unobserved;
+    for (std::size_t s = 0; s < writers_.size(); ++s) {
+      const Mop& w = h_.mops[writers_.sorted()[s].second];
+      if (!seen_[s] && h_.txns[w.txn].outcome == Outcome::kOk) unobserved.push_back(w.txn);
+    }
+    std::sort(unobserved.begin(), unobserved.end());
+    unobserved.erase(std::unique(unobserved.begin(), unobserved.end()), unobserved.end());
+    return unobserved;
+  }
+
+  // A key whose reads cannot all be prefixes of one list (duplicates, incompatible
+  // orders). Its order is not trusted, yet Elle still infers edges from it: the longest
+  // read without repeats is the order, and every read sits at its last element (its own
+  // appends included). The cycles these edges close are what Elle reports beside
+  // incompatible-order and duplicate-elements (mostly G1c), so faultline reports them too;
+  // the history is invalid at every model already.
+  void add_edges_as_elle() {
+    std::vector<std::uint32_t> writer;  // per distinct element of the order: its writer txn
+    std::unordered_map<Value, std::size_t> position;
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (position.try_emplace(order_[i], writer.size()).second) writer.push_back(writer_txn(i));
+    }
+    std::uint32_t prev = kNone;
+    for (std::uint32_t t : writer) {
+      if (t == kNone) continue;
+      if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
+      prev = t;
+    }
+    const std::vector<std::uint32_t> unobserved = unobserved_writers();
+    for (std::uint32_t t : unobserved) {
+      if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
+    }
+    for (std::uint32_t r : reads_) {
+      const Mop& m = h_.mops[r];
+      std::size_t next = 0;
+      if (m.list_size > 0) {
+        auto at = position.find(h_.list(m)[m.list_size - 1]);
+        if (at == position.end()) continue;  // its last element is in no order
+        const std::uint32_t source = writer[at->second];
+        if (source != kNone && source != m.txn) out_.edges.push_back(Edge{source, m.txn, kWR});
+        next = at->second + 1;
+      }
+      while (next < writer.size() && writer[next] == kNone) ++next;
+      if (next < writer.size()) {
+        if (writer[next] != m.txn) out_.edges.push_back(Edge{m.txn, writer[next], kRW});
+      } else {
+        for (std::uint32_t t : unobserved) {
+          if (t != m.txn) out_.edges.push_back(Edge{m.txn, t, kRW});
         }
       }
     }

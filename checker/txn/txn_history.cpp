@@ -27,6 +27,7 @@ class Compiler {
     out_.workload = workload;
     out_.source = history.source;
     out_.history_ops = history.ops.size();
+    out_.processes_known = history.processes_known;
   }
 
   TxnHistory run() {
@@ -180,10 +181,6 @@ class Compiler {
   void compile_txn(Chunk& chunk, std::size_t i) {
     const Pair& p = pairs_[i];
     const Operation& invoke = history_.ops[p.invoke];
-    if (invoke.f != "txn") {
-      fail(invoke, "operation '" + invoke.f + "' is not a transaction (expected f txn for the " +
-                       std::string(to_string(out_.workload)) + " model)");
-    }
     Txn& t = out_.txns[i];
     t.outcome = p.outcome == OpType::kOk     ? Outcome::kOk
                 : p.outcome == OpType::kFail ? Outcome::kFail
@@ -200,8 +197,12 @@ class Compiler {
       if (t.outcome == Outcome::kOk && !done.value.is_null()) source = &done;
     }
     if (!source->value.is_array()) {
-      fail(*source, "the value of a txn must be a list of micro-ops, got " +
-                        boost::json::serialize(source->value));
+      // Every client operation is read as a transaction, whatever its f: its value decides.
+      fail(*source, "operation" + (source->f.empty() ? std::string() : " '" + source->f + "'") +
+                        " has the value " + boost::json::serialize(source->value) +
+                        ", not a list of micro-ops [f, key, value] (the " +
+                        std::string(to_string(out_.workload)) +
+                        " model reads every client operation as a transaction)");
     }
     const auto& mops = source->value.get_array();
     t.mop_begin = static_cast<std::uint32_t>(chunk.mops.size());

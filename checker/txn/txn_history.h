@@ -1,8 +1,9 @@
 #pragma once
 // TxnHistory: a history of transactions compiled for the isolation checker.
 //
-// A transaction is a client operation with f = "txn" whose value is a list of
-// micro-operations [f, key, value]:
+// A transaction is a client operation whose value is a list of micro-operations
+// [f, key, value], whatever the operation's own f ("txn", "read", "write", or none: Jepsen
+// tests record transactions under several; Elle, too, lets the micro-ops decide):
 // - list-append: ["append", k, v] appends v to the list at k; ["r", k, [v...]] reads it
 //   (null reads as the empty list);
 // - rw-register: ["w", k, v] writes v; ["r", k, v] reads v (null: never written).
@@ -86,6 +87,9 @@ struct TxnHistory {
   std::vector<std::string> key_names;     // key id -> JSON text of the key
   ValueTable values;
   std::size_t history_ops = 0;            // History::ops.size()
+  // History::processes_known: false when operations came without a process, so the
+  // order of a process's transactions is unknown (no process edges, no session claims).
+  bool processes_known = true;
 
   TxnHistory() = default;
   TxnHistory(TxnHistory&&) = default;
@@ -99,8 +103,8 @@ struct TxnHistory {
   std::size_t memory_bytes() const;
 };
 
-// Compiles the `txn` operations of a history (nemesis operations are skipped). Throws
-// InputError naming the line for anything else: a client operation that is not a txn,
+// Compiles the client operations of a history (nemesis operations are skipped). Throws
+// InputError naming the line for a client operation whose value is not a list of micro-ops,
 // a micro-op the workload does not know, a malformed micro-op, or a list-append value
 // appended twice to one key (values must be unique per key to infer version orders).
 TxnHistory compile_txn_history(const History& history, Workload workload);

@@ -88,6 +88,18 @@ TEST(SetChecker, AReadConcurrentWithAnAddMayMissIt) {
   EXPECT_EQ(r.verdict, Verdict::kValid) << r.summary();
 }
 
+// Knossos and Porcupine reject such a read: a set holds each element once.
+TEST(SetChecker, AReadListingAnElementTwiceIsDuplicated) {
+  auto r = check_set(parse(adds() + read(5, "[1,1,2]") + read(6, "[1,2,3]", true)));
+  EXPECT_EQ(r.verdict, Verdict::kInvalid) << r.summary();
+  EXPECT_EQ(r.duplicated, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(r.duplicate_reads, 1u);
+  EXPECT_TRUE(r.lost.empty());
+  EXPECT_TRUE(r.stale.empty());  // the repeated element still counts as present once
+  EXPECT_EQ(r.to_json().at("duplicated").at("count"), 1);
+  EXPECT_NE(r.summary().find("lists 1 more than once"), std::string::npos) << r.summary();
+}
+
 TEST(SetChecker, WithoutAnySuccessfulReadTheVerdictIsUnknown) {
   auto r = check_set(parse(adds()));
   EXPECT_EQ(r.verdict, Verdict::kUnknown);
