@@ -244,7 +244,13 @@ TestAllRow run_combination(const Combination& c, Outcome& outcome) {
   auto before = fs::is_symlink(latest) ? fs::read_symlink(latest) : fs::path();
   auto start = std::chrono::steady_clock::now();
   int code = kExitSoftware;
+  // Each run's own verdict lines go to stderr: stdout is the summary's.
+  struct CoutToCerr {
+    std::streambuf* saved = std::cout.rdbuf(std::cerr.rdbuf());
+    ~CoutToCerr() { std::cout.rdbuf(saved); }
+  };
   try {
+    CoutToCerr redirect;
     code = run_tests(c.plan);
   } catch (const std::exception& e) {
     code = error_exit_code(e);
