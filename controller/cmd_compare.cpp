@@ -18,7 +18,9 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 
+#include "adapters/store.h"
 #include "checker/staleness/tradeoff.h"
 #include "controller/commands.h"
 #include "controller/compare/comparison_view.h"
@@ -28,6 +30,7 @@
 #include "controller/run/analysis.h"
 #include "controller/run/run_store.h"
 #include "controller/run/runner.h"
+#include "controller/test_file.h"
 #include "remote/local_cluster.h"
 
 namespace faultline {
@@ -42,7 +45,17 @@ struct CompareCli {
   bool json = false;
   std::string html;
   double convergence_timeout_s = 0;  // 0: the run's (TestConfig's default)
+  std::string test_file;
 };
+
+// The option names of `faultline test`: a test file shared with `test` may set them, and
+// compare uses those it has itself.
+std::set<std::string> test_option_keys() {
+  CLI::App app;
+  CommandAction unused;
+  add_test_commands(app, unused);
+  return option_keys(*app.get_subcommand("test"));
+}
 
 // Nodes the runs will use: the given ones, or the local cluster (as it is, or as a run would
 // bring it up).
@@ -145,13 +158,16 @@ void add_compare_commands(CLI::App& app, CommandAction& action) {
       "compare",
       "Run the same workload and faults once per consistency mode of a store and "
       "compare staleness, convergence, availability and latency side by side");
-  cmd->add_option("--db", c.db, "Database: etcd, redis, postgres")->capture_default_str();
+  cmd->add_option("--db", c.db, "Database: " + adapters::builtin_store_names())
+      ->capture_default_str();
+  cmd->add_option("--test-file", o->test_file,
+                  "A TOML test file (docs/test-files.md) whose store ([db], [client], "
+                  "[settings]) to compare, instead of --db; it may also set this command's "
+                  "options (the command line wins)");
   cmd->add_option("--modes", o->modes,
-                  "Modes, comma-separated, each option=value (several joined by '+'): etcd "
-                  "read-consistency=linearizable|serializable; redis read-from=primary|replica, "
-                  "wait=N; postgres read-from=primary|standby, "
-                  "synchronous-commit=off|local|on|remote_apply")
-      ->required();
+                  "Modes, comma-separated, each option=value (several joined by '+'): " +
+                      builtin_settings_help() + "; or a test file's [settings] (required, on "
+                      "the command line or in the test file)");
   cmd->add_option("--workload", c.workload, "Workload: register or set")->capture_default_str();
   cmd->add_option("--nemesis", c.nemesis, "Faults (as for `test`)")->capture_default_str();
   cmd->add_option("--time-limit", c.time_limit_s, "Seconds of client operations per mode")
@@ -180,8 +196,19 @@ void add_compare_commands(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--json", o->json, "Print the comparison as a JSON array on stdout");
   remote::add_node_options(*cmd, c.nodes);
   cmd->callback([o, cmd, &action] {
+    std::optional<TestFile> file;
+    if (!o->test_file.empty()) {
+      file = load_test_file(o->test_file);
+      if (file->store && cmd->count("--db") > 0) {
+        throw UsageError("--db: the test file " + o->test_file + " describes its own store ([db])");
+      }
+      apply_test_file_options(*file, *cmd, test_option_keys());
+      check_test_file_client(*file);
+    }
+    if (o->modes.empty()) throw UsageError("--modes is required (on the command line or in the test file)");
     TestConfig base = o->config;
-    std::vector<Mode> modes = parse_modes(base.db, o->modes);
+    if (file) use_test_file_store(*file, base);
+    std::vector<Mode> modes = parse_modes(store_of(base), o->modes);
     base.seed = cmd->count("--seed") > 0
                     ? o->seed
                     : (std::uint64_t{std::random_device{}()} << 32) | std::random_device{}();

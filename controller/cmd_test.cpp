@@ -1,24 +1,18 @@
-// `faultline test` (a test run against a real cluster) and `faultline demo` (the same with
-// good defaults on the local cluster). The run itself: controller/run/runner.h.
+// `faultline test` (a test run against a real cluster, its options perhaps from a test file)
+// and `faultline demo` (the same with good defaults on the local cluster). The run itself:
+// controller/run/runner.h.
 
 #include <memory>
+#include <optional>
 
 #include "adapters/db.h"
-#include "controller/compare/modes.h"
 #include "controller/commands.h"
+#include "controller/compare/modes.h"
 #include "controller/run/runner.h"
+#include "controller/test_cli.h"
 
 namespace faultline {
 namespace {
-
-struct TestCli {
-  TestConfig config;
-  std::uint64_t seed = 0;
-  double read_share = -1;
-  std::vector<std::string> db_settings;  // --db-setting NAME=VALUE, in order
-  std::string isolation;                 // --isolation: the db setting isolation=...
-  std::string failover;                  // --failover: the db setting failover=...
-};
 
 void add_workload_options(CLI::App& cmd, TestCli& o) {
   WorkloadOptions& w = o.config.workload_options;
@@ -67,8 +61,11 @@ void add_run_options(CLI::App& cmd, TestCli& o) {
       ->capture_default_str();
 }
 
-TestConfig finish(const TestCli& o, const CLI::App& cmd) {
+}  // namespace
+
+TestConfig test_config_of(const TestCli& o, const CLI::App& cmd, const TestFile* file) {
   TestConfig config = o.config;
+  if (file) use_test_file_store(*file, config);
   if (cmd.count("--seed") > 0) config.seed = o.seed;
   if (o.read_share >= 0) config.workload_options.read_share = o.read_share;
   if (!o.isolation.empty()) apply_db_settings(config, {"isolation=" + o.isolation});
@@ -77,17 +74,23 @@ TestConfig finish(const TestCli& o, const CLI::App& cmd) {
   return config;
 }
 
-}  // namespace
+TestFile read_test_file_options(const std::string& path, CLI::App& cmd) {
+  TestFile file = load_test_file(path);
+  if (file.store && cmd.count("--db") > 0) {
+    throw UsageError("--db " + cmd.get_option("--db")->results().front() + ": the test file " +
+                     path + " describes its own store ([db])");
+  }
+  apply_test_file_options(file, cmd);
+  check_test_file_client(file);
+  return file;
+}
 
-void add_test_commands(CLI::App& app, CommandAction& action) {
-  auto o = std::make_shared<TestCli>();
-  auto* test = app.add_subcommand(
-      "test", "Run a workload against a database cluster under faults, record the history and "
-              "check it (exit 0 valid, 1 invalid, 2 unknown)");
+void add_test_options(CLI::App& cmd, TestCli& opts) {
+  TestCli* o = &opts;
+  CLI::App* test = &cmd;
   TestConfig& c = o->config;
-  std::string dbs;
-  for (const auto& name : adapters::database_names()) dbs += (dbs.empty() ? "" : ", ") + name;
-  test->add_option("--db", c.db, "Database: " + dbs)->capture_default_str();
+  test->add_option("--db", c.db, "Database: " + adapters::builtin_store_names())
+      ->capture_default_str();
   test->add_option("--workload", c.workload,
                    "Workload: register, set, bank, list-append or rw-register")
       ->capture_default_str();
@@ -108,8 +111,8 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   test->add_option("--name", c.name, "Test name (default <db>-<workload>[-<nemesis>])");
   test->add_option("--db-setting", o->db_settings,
-                   "A database option NAME=VALUE, repeatable (etcd: read-consistency; redis: "
-                   "read-from, wait, failover; as `faultline compare --modes` names them)");
+                   "A database option NAME=VALUE, repeatable, as `faultline compare --modes` "
+                   "names them (" + builtin_settings_help() + "; a test file's [settings])");
   test->add_option("--failover", o->failover,
                    "redis: none or sentinel (the setting failover: Redis Sentinel promotes a "
                    "replica when the primary is cut off)");
@@ -122,8 +125,22 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
                    "database's settings promise (e.g. serializable)");
   add_run_options(*test, *o);
   add_workload_options(*test, *o);
-  test->callback([o, test, &action] {
-    TestPlan plan = validate(finish(*o, *test));
+}
+
+void add_test_commands(CLI::App& app, CommandAction& action) {
+  auto o = std::make_shared<TestCli>();
+  auto test_file = std::make_shared<std::string>();
+  auto* test = app.add_subcommand(
+      "test", "Run a workload against a database cluster under faults, record the history and "
+              "check it (exit 0 valid, 1 invalid, 2 unknown)");
+  test->add_option("--test-file", *test_file,
+                   "A TOML test file (docs/test-files.md): options, and perhaps a store of its "
+                   "own ([db], [client], [settings]); the command line overrides it");
+  add_test_options(*test, *o);
+  test->callback([o, test, test_file, &action] {
+    std::optional<TestFile> file;
+    if (!test_file->empty()) file = read_test_file_options(*test_file, *test);
+    TestPlan plan = validate(test_config_of(*o, *test, file ? &*file : nullptr));
     action = [plan] { return run_tests(plan); };
   });
 
@@ -138,7 +155,7 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
               "and killed processes for 60 s, then the verdict and the run directory");
   add_run_options(*demo, *d);
   demo->callback([d, demo, &action] {
-    TestPlan plan = validate(finish(*d, *demo));
+    TestPlan plan = validate(test_config_of(*d, *demo, nullptr));
     action = [plan] { return run_tests(plan); };
   });
 }

@@ -33,6 +33,10 @@ void add_test_commands(CLI::App& app, CommandAction& action);
 void add_analyze_commands(CLI::App& app, CommandAction& action);
 void add_bench_generator_commands(CLI::App& app, CommandAction& action);
 
+// `test-all FILE.toml` (controller/cmd_test_all.cpp): every combination of a test file's
+// [matrix], one summary.
+void add_test_all_commands(CLI::App& app, CommandAction& action);
+
 // `compare` (controller/cmd_compare.cpp): one run per consistency mode, side by side.
 void add_compare_commands(CLI::App& app, CommandAction& action);
 

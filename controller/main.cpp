@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   add_nemesis_commands(app, action);
   add_bench_nemesis_commands(app, action);
   add_test_commands(app, action);
+  add_test_all_commands(app, action);
   add_analyze_commands(app, action);
   add_bench_generator_commands(app, action);
   add_compare_commands(app, action);

@@ -10,10 +10,6 @@
 namespace faultline {
 namespace {
 
-struct TestCase {
-  std::string classname, name, verdict, message, body;
-};
-
 // The first line of `text`, at most 300 bytes: JUnit viewers show `message` on one line.
 std::string headline(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
@@ -21,8 +17,8 @@ std::string headline(const std::string& text) {
   return line;
 }
 
-std::vector<TestCase> test_cases(const boost::json::object& results) {
-  std::vector<TestCase> cases;
+std::vector<JunitCase> test_cases(const boost::json::object& results) {
+  std::vector<JunitCase> cases;
   for (const CheckerVerdict& c : checker_verdicts(results)) {
     std::string classname = "faultline." + c.name;
     if (c.partitions_total == 0) {
@@ -46,22 +42,26 @@ std::vector<TestCase> test_cases(const boost::json::object& results) {
 }  // namespace
 
 std::string render_junit(const boost::json::object& results, const std::string& suite) {
-  std::vector<TestCase> cases = test_cases(results);
+  std::vector<JunitCase> cases = test_cases(results);
+  if (cases.empty()) {
+    cases.push_back({"faultline", "results", "unknown", "no results: nothing was checked", ""});
+  }
+  return render_junit_cases(cases, suite, overall_verdict(results));
+}
+
+std::string render_junit_cases(const std::vector<JunitCase>& cases, const std::string& suite,
+                               const std::string& verdict) {
   std::size_t failures = 0, errors = 0;
   for (const auto& c : cases) {
     failures += c.verdict == "invalid";
-    errors += c.verdict == "unknown";
-  }
-  if (cases.empty()) {
-    cases.push_back({"faultline", "results", "unknown", "no results: nothing was checked", ""});
-    errors = 1;
+    errors += c.verdict != "invalid" && c.verdict != "valid";
   }
   auto counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
                 "\" errors=\"" + std::to_string(errors) + "\" skipped=\"0\"";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"faultline\" " + counts + ">\n";
   out += "  <testsuite name=\"" + xml_escape(suite) + "\" " + counts + ">\n";
-  out += "    <properties><property name=\"verdict\" value=\"" + xml_escape(overall_verdict(results)) +
+  out += "    <properties><property name=\"verdict\" value=\"" + xml_escape(verdict) +
          "\"/></properties>\n";
   for (const auto& c : cases) {
     out += "    <testcase classname=\"" + xml_escape(c.classname) + "\" name=\"" + xml_escape(c.name) + "\"";

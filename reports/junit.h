@@ -7,10 +7,21 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
 namespace faultline {
+
+// One <testcase>: verdict "valid" passes, "invalid" is a <failure>, anything else an <error>
+// of that type; `message` is one line, `body` the whole text.
+struct JunitCase {
+  std::string classname, name, verdict, message, body;
+};
+
+// One <testsuite> named `suite` of `cases`, its property "verdict" = `verdict`.
+std::string render_junit_cases(const std::vector<JunitCase>& cases, const std::string& suite,
+                               const std::string& verdict);
 
 // `suite` names the test suite (e.g. the history file or the test's name).
 std::string render_junit(const boost::json::object& results, const std::string& suite);

@@ -7,23 +7,6 @@
 namespace faultline {
 namespace {
 
-struct StoreOption {
-  const char* db;
-  const char* name;
-  std::vector<std::string> values;  // empty: a count >= 0
-};
-
-const std::vector<StoreOption> kStoreOptions = {
-    {"etcd", "read-consistency", {"linearizable", "serializable"}},
-    {"redis", "read-from", {"primary", "replica"}},
-    {"redis", "wait", {}},
-    {"redis", "failover", {"none", "sentinel"}},
-    {"postgres", "read-from", {"primary", "standby"}},
-    {"postgres", "synchronous-commit", {"off", "local", "on", "remote_apply"}},
-    {"postgres", "isolation", {"serializable", "repeatable-read", "read-committed"}},
-    {"postgres", "replicas", {}},
-};
-
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
@@ -41,43 +24,50 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
 }
 
-std::vector<std::string> options_of(const std::string& db) {
+std::vector<std::string> options_of(const adapters::StoreDescriptor& store) {
   std::vector<std::string> out;
-  for (const auto& o : kStoreOptions) {
-    if (db == o.db) out.push_back(o.name);
-  }
+  for (const auto& o : store.settings) out.push_back(o.name);
   return out;
 }
 
-// Throws UsageError (message prefixed by `what`) unless `db` has option `name` and `value`
-// is one it accepts.
-void check_setting(const std::string& db, const std::string& name, const std::string& value,
-                   const std::string& what) {
-  auto option = std::find_if(kStoreOptions.begin(), kStoreOptions.end(),
-                             [&](const StoreOption& o) { return db == o.db && name == o.name; });
-  if (option == kStoreOptions.end()) {
-    std::vector<std::string> known = options_of(db);
-    throw UsageError(what + db + " has no option '" + name + "'" +
+// Throws UsageError (message prefixed by `what`) unless `store` has setting `name` and
+// `value` is one it accepts.
+const adapters::StoreSetting& check_setting(const adapters::StoreDescriptor& store,
+                                            const std::string& name, const std::string& value,
+                                            const std::string& what) {
+  const adapters::StoreSetting* option = store.setting(name);
+  if (!option) {
+    std::vector<std::string> known = options_of(store);
+    throw UsageError(what + store.name + " has no option '" + name + "'" +
                      (known.empty() ? std::string(" (it has none)")
                                     : " (it has: " + join(known, ", ") + ")"));
   }
-  if (option->values.empty()) {
-    bool digits = !value.empty() && value.size() <= 3 &&
-                  std::all_of(value.begin(), value.end(),
-                              [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits) throw UsageError(what + name + "=" + value + ": expected a count");
-  } else if (std::find(option->values.begin(), option->values.end(), value) ==
-             option->values.end()) {
-    throw UsageError(what + db + " " + name + " cannot be '" + value + "' (expected " +
-                     join(option->values, " or ") + ")");
-  }
+  std::string problem = adapters::StoreDescriptor::value_problem(*option, value);
+  if (problem.empty()) return *option;
+  if (option->values.empty()) throw UsageError(what + name + "=" + value + ": " + problem);
+  throw UsageError(what + store.name + " " + name + " " + problem);
+}
+
+// etcd's read-consistency is TestConfig's own field (the --read-consistency option); a
+// test-file store's setting of that name is a setting like any other.
+bool is_read_consistency_field(const TestConfig& config, const std::string& name) {
+  return name == "read-consistency" && !config.store_descriptor;
 }
 
 }  // namespace
 
 std::vector<Mode> parse_modes(const std::string& db, const std::string& text) {
-  std::vector<std::string> known = options_of(db);
-  if (known.empty()) throw UsageError("--db " + db + " has no consistency modes to compare");
+  const adapters::StoreDescriptor* store = adapters::find_builtin_store(db);
+  if (!store) {
+    throw UsageError("unknown --db '" + db + "' (known: " + adapters::builtin_store_names() + ")");
+  }
+  return parse_modes(*store, text);
+}
+
+std::vector<Mode> parse_modes(const adapters::StoreDescriptor& store, const std::string& text) {
+  if (store.settings.empty()) {
+    throw UsageError("--db " + store.name + " has no consistency modes to compare");
+  }
   std::vector<Mode> modes;
   for (const std::string& item : split(text, ',')) {
     if (item.empty()) throw UsageError("--modes '" + text + "': empty mode");
@@ -89,24 +79,28 @@ std::vector<Mode> parse_modes(const std::string& db, const std::string& text) {
         throw UsageError("--modes: '" + setting + "' is not option=value");
       }
       std::string name = setting.substr(0, eq), value = setting.substr(eq + 1);
-      check_setting(db, name, value, "--modes: ");
+      const adapters::StoreSetting& option = check_setting(store, name, value, "--modes: ");
       if (mode.options.count(name))
         throw UsageError("--modes: '" + item + "' sets " + name + " twice");
       mode.options[name] = value;
-      if (value == "replica" || value == "standby")
-        mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 2);
-      if (name == "wait")
-        mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, std::stoul(value) + 1);
-      if (name == "failover" && value == "sentinel")  // a majority of sentinels without the primary
-        mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 3);
-      if (db == "postgres" && name == "synchronous-commit" &&
-          (value == "on" || value == "remote_apply")) {
-        mode.nodes_needed = std::max<std::size_t>(mode.nodes_needed, 2);
-      }
+      if (option.nodes_needed)
+        mode.nodes_needed = std::max(mode.nodes_needed, option.nodes_needed(value));
     }
     modes.push_back(std::move(mode));
   }
   return modes;
+}
+
+std::string builtin_settings_help() {
+  std::string out;
+  for (const adapters::StoreDescriptor& store : adapters::builtin_stores()) {
+    if (store.settings.empty()) continue;
+    std::string line;
+    for (const adapters::StoreSetting& s : store.settings)
+      line += (line.empty() ? "" : ", ") + s.name + "=" + adapters::StoreDescriptor::values_text(s);
+    out += (out.empty() ? "" : "; ") + store.name + ": " + line;
+  }
+  return out;
 }
 
 void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes) {
@@ -122,7 +116,7 @@ void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes) {
 TestConfig apply_mode(const TestConfig& base, const Mode& mode) {
   TestConfig c = base;
   for (const auto& [name, value] : mode.options) {
-    if (name == "read-consistency") {
+    if (is_read_consistency_field(c, name)) {
       c.read_consistency = value;
     } else {
       c.db_settings[name] = value;
@@ -143,7 +137,11 @@ TestConfig apply_mode(const TestConfig& base, const Mode& mode) {
 namespace faultline {
 
 std::string mode_text(const TestConfig& config) {
-  std::string out = config.db == "etcd" ? "read-consistency=" + config.read_consistency : "";
+  // A store with a read-consistency setting keeps it in TestConfig's own field.
+  std::string out = is_read_consistency_field(config, "read-consistency") &&
+                            store_of(config).setting("read-consistency")
+                        ? "read-consistency=" + config.read_consistency
+                        : "";
   for (const auto& [name, value] : config.db_settings)
     out += (out.empty() ? "" : "+") + name + "=" + value;
   return out;
@@ -160,8 +158,8 @@ void apply_db_settings(TestConfig& config, const std::vector<std::string>& setti
       throw UsageError("--db-setting: '" + setting + "' is not option=value");
     }
     std::string name = setting.substr(0, eq), value = setting.substr(eq + 1);
-    check_setting(config.db, name, value, "--db-setting: ");
-    if (name == "read-consistency") {
+    check_setting(store_of(config), name, value, "--db-setting: ");
+    if (is_read_consistency_field(config, name)) {
       config.read_consistency = value;
     } else {
       config.db_settings[name] = value;

@@ -1,12 +1,8 @@
 #pragma once
 // Consistency modes of `faultline compare`: "--modes k=v,k=v" names one mode per comma; a
 // mode may set several options joined by '+' ("read-from=replica+wait=1"). Each option is
-// one the store has (kStoreOptions in modes.cpp):
-//   etcd      read-consistency = linearizable | serializable
-//   redis     read-from = primary | replica, wait = N (replicas to WAIT for after writes)
-//   postgres  read-from = primary | standby,
-//             synchronous-commit = off | local | on | remote_apply,
-//             isolation = serializable | repeatable-read | read-committed, replicas = N
+// a setting of the store's descriptor (adapters/store.h: the built-in stores' settings, or a
+// test file's [settings]), with one of the values it lists.
 // Everything here is checked before anything runs; problems throw UsageError (exit 64).
 
 #include <cstddef>
@@ -14,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/store.h"
 #include "controller/run/test_config.h"
 
 namespace faultline {
@@ -26,7 +23,13 @@ struct Mode {
 
 // Parses and validates `text` for `db`. Throws UsageError naming the offending option and
 // what the store accepts.
+std::vector<Mode> parse_modes(const adapters::StoreDescriptor& store, const std::string& text);
+// The same for the built-in store `db`.
 std::vector<Mode> parse_modes(const std::string& db, const std::string& text);
+
+// Every built-in store's settings, for --help: "etcd: read-consistency=linearizable|serializable;
+// redis: read-from=primary|replica, wait=N, ...".
+std::string builtin_settings_help();
 
 // Throws UsageError when a mode needs more nodes than `nodes` (replicas on a 1-node cluster).
 void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes);

@@ -135,7 +135,7 @@ class Run {
     db_options.log = [this](const std::string& line) { log_.line(line); };
     db_options.settings = plan.config.db_settings;
     db_options.faketime_environment = nemesis::faketime_environment;
-    db_ = adapters::make_database(plan.config.db, nodes_, db_options);
+    db_ = store_of(plan.config).make(nodes_, db_options);
     client_options_.workload = plan.config.workload;
     client_options_.linearizable_reads = plan.linearizable_reads;
     client_options_.timeout = std::chrono::milliseconds(plan.config.op_timeout_ms);
@@ -405,11 +405,9 @@ int Run::execute() {
   return exit_code(verdict.verdict);
 }
 
-// Refuses a workload the database has no client for, before any node is touched (an adapter
-// with default settings and no nodes only answers workloads()).
+// Refuses a workload the database has no client for, before any node is touched.
 void check_workload_supported(const TestPlan& plan) {
-  remote::NodeSet no_nodes({});
-  auto supported = adapters::make_database(plan.config.db, no_nodes, {})->workloads();
+  auto supported = store_of(plan.config).workloads;
   if (std::find(supported.begin(), supported.end(), plan.config.workload) == supported.end()) {
     std::string names;
     for (const auto& w : supported) names += (names.empty() ? "" : ", ") + w;
@@ -434,7 +432,7 @@ int run_tests(const TestPlan& plan) {
   probe_options.faketime_environment = nemesis::faketime_environment;  // as the runs'
   std::unique_ptr<adapters::Database> probe;
   try {
-    probe = adapters::make_database(plan.config.db, nodes, probe_options);
+    probe = store_of(plan.config).make(nodes, probe_options);
   } catch (const adapters::DatabaseError& e) {
     throw UsageError(e.what());
   }

@@ -27,15 +27,20 @@ std::size_t parse_concurrency(const std::string& text, std::size_t nodes) {
   return static_cast<std::size_t>(n) * (per_node ? nodes : 1);
 }
 
+const adapters::StoreDescriptor& store_of(const TestConfig& config) {
+  if (config.store_descriptor) return *config.store_descriptor;
+  const adapters::StoreDescriptor* store = adapters::find_builtin_store(config.db);
+  if (!store) {
+    throw UsageError("unknown --db '" + config.db + "' (known: " + adapters::builtin_store_names() +
+                     ")");
+  }
+  return *store;
+}
+
 TestPlan validate(const TestConfig& config) {
   TestPlan plan;
   plan.config = config;
-  auto known_dbs = adapters::database_names();
-  if (std::find(known_dbs.begin(), known_dbs.end(), config.db) == known_dbs.end()) {
-    std::string list;
-    for (const auto& d : known_dbs) list += (list.empty() ? "" : ", ") + d;
-    throw UsageError("unknown --db '" + config.db + "' (known: " + list + ")");
-  }
+  const adapters::StoreDescriptor& store = store_of(config);
   if (config.read_consistency != "linearizable" && config.read_consistency != "serializable") {
     throw UsageError("unknown --read-consistency '" + config.read_consistency +
                      "' (expected linearizable or serializable)");
@@ -47,13 +52,22 @@ TestPlan validate(const TestConfig& config) {
   // Transactional workloads are judged against what the database's settings promise
   // (e.g. postgres isolation=repeatable-read: snapshot-isolation), unless told otherwise.
   if (plan.config.workload_options.consistency_model.empty()) {
-    plan.config.workload_options.consistency_model =
-        adapters::promised_consistency_model(config.db, config.db_settings);
+    if (store.promised_consistency_model) {
+      plan.config.workload_options.consistency_model =
+          store.promised_consistency_model(config.db_settings);
+    }
   }
   try {
     make_workload(config.workload, plan.config.workload_options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--workload: ") + e.what());
+  }
+  if (std::find(store.workloads.begin(), store.workloads.end(), config.workload) ==
+      store.workloads.end()) {
+    std::string names;
+    for (const auto& w : store.workloads) names += (names.empty() ? "" : ", ") + w;
+    throw UsageError(store.name + " has no client for workload '" + config.workload +
+                     "' (it has: " + names + ")");
   }
   if (config.nemesis != "none" && !config.nemesis.empty()) {
     try {

@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/json.hpp>
 
+#include "adapters/store.h"
 #include "nemesis/fault.h"
 #include "remote/node_options.h"
 #include "workloads/workload.h"
@@ -18,7 +20,9 @@
 namespace faultline {
 
 struct TestConfig {
-  std::string db = "etcd";
+  std::string db = "etcd";               // a built-in store, or the test file's store's name
+  // The store a test file describes (controller/test_file.h); null: the built-in store `db`.
+  std::shared_ptr<const adapters::StoreDescriptor> store_descriptor;
   std::string workload = "register";
   std::string nemesis = "none";          // "none", or kinds: "partition,kill", "all"
   double nemesis_interval_s = 10;        // a fault starts every other interval, lasts one
@@ -51,6 +55,10 @@ struct TestPlan {
   std::uint64_t seed = 0;
   std::string test_name;
 };
+
+// The store `config` tests: its test file's, else the built-in one named db. Throws
+// UsageError for an unknown db.
+const adapters::StoreDescriptor& store_of(const TestConfig& config);
 
 // Checks everything that needs no node: db, workload, nemesis kinds, read consistency,
 // numbers in range. Throws UsageError.

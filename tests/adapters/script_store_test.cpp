@@ -64,7 +64,8 @@ class ScriptStoreTest : public ::testing::Test {
 printf '%s' "$FAULTLINE_SETTING_MODE" >"$d/mode"; echo started >>"$d/store.log"
 nohup setsid sleep 100000 >/dev/null 2>&1 &
 echo $! >"$d/pid"; touch "$d/ready")";
-    s.healthy = d + R"([ -f "$d/ready" ] && kill -0 "$(cat "$d/pid")")";
+    s.healthy = d + R"sh([ -f "$d/ready" ] && grep -q '^State:[[:space:]]*[RSDT]' "/proc/$(cat "$d/pid")/status")sh";
+    // (not kill -0: a killed process may stay a zombie, its parent being an init that never reaps)
     s.wipe = d + R"(rm -rf "$d")";
     s.primaries = R"([ "$FAULTLINE_INDEX" = 0 ] && echo "$FAULTLINE_NODE"; true)";
     s.version = "echo 1.2.3";
@@ -205,7 +206,7 @@ done
   op.key = 1;
   Operation done = client->invoke(op);
   ASSERT_EQ(done.type, OpType::kOk) << (done.error ? boost::json::serialize(*done.error) : "");
-  EXPECT_EQ(done.value, names[2] + " 2 register 5 1500");
+  EXPECT_EQ(done.value, boost::json::value(names[2] + " 2 register 5 1500"));
   EXPECT_EQ(slurp(root_ / "client-mode-5"), hostile_);
   co.workload = "bank";
   EXPECT_THROW(db_->client(names[0], co), DatabaseError);
