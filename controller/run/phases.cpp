@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "checker/staleness/tradeoff.h"
-#include "controller/compare/modes.h"
+#include "controller/run/mode_text.h"
 #include "faultline/version.h"
 #include "reports/html_report.h"
 #include "reports/run_report.h"
