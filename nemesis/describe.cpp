@@ -123,9 +123,14 @@ std::vector<std::string> describe_operation(const Operation& op) {
     }
     if (lines.empty()) lines.push_back("pause: no paused process");
   } else if (op.f == "stop-kill") {
-    if (const auto* restarted = field("restarted"); restarted && restarted->is_object()) {
+    if (const auto* restarted = field("restarted"); restarted && restarted->is_array()) {
+      for (const auto& node : restarted->as_array()) {
+        if (node.is_string()) lines.push_back(std::string(node.as_string()) + ": restarted");
+      }
+    } else if (restarted && restarted->is_object()) {  // histories before 2026-12: node -> argv
       for (const auto& [node, argv] : restarted->as_object()) {
-        lines.push_back(std::string(node) + ": restarted with " + join_strings(argv, " "));
+        (void)argv;
+        lines.push_back(std::string(node) + ": restarted");
       }
     }
     if (lines.empty()) lines.push_back("kill: nothing to restart");

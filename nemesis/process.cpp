@@ -95,7 +95,8 @@ class ProcessFault : public Fault {
       return op;
     }
     RestartResult restarted = restart_killed(context_, context_.names());
-    Operation op = context_.record(f, boost::json::object{{"restarted", restarted.value}},
+    // What was done, not how: the restart commands are the adapter's scripts.
+    Operation op = context_.record(f, boost::json::object{{"restarted", json_strings(restarted.restarted)}},
                                    restarted.outcomes);
     throw_if_failed(f, restarted.outcomes);
     return op;

@@ -51,7 +51,6 @@ RestartResult restart_killed(NemesisContext& context, const std::vector<std::str
   });
   std::vector<std::string> restarted;
   for (auto& [name, outcome] : ran) {
-    result.value[name] = boost::json::value_from(commands.at(name).argv);
     if (outcome.ok) restarted.push_back(name);
     result.outcomes[name] = std::move(outcome);
   }
@@ -62,6 +61,7 @@ RestartResult restart_killed(NemesisContext& context, const std::vector<std::str
   for (auto& [name, outcome] : unmarked) {
     if (!outcome.ok) result.outcomes[name] = std::move(outcome);
   }
+  result.restarted = std::move(restarted);
   return result;
 }
 

@@ -13,8 +13,8 @@
 namespace faultline::nemesis {
 
 struct RestartResult {
-  NodeOutcomes outcomes;     // nodes that had a kill marker (or could not be read)
-  boost::json::object value; // node -> the restart command run
+  NodeOutcomes outcomes;               // nodes that had a kill marker (or could not be read)
+  std::vector<std::string> restarted;  // nodes whose restart command succeeded, in name order
 };
 
 RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names);

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "checker/perf/fault_windows.h"
 #include "reports/columns.h"
 
 namespace faultline {
@@ -62,17 +63,23 @@ OpTable build_op_table(const History& history, const PairedHistory& paired,
   table.outcome.reserve(n);
   table.text.reserve(n);
 
-  std::map<std::int64_t, std::string> processes;  // process -> node of its first op
+  struct Lane {
+    std::string node;  // of its first op
+    bool final = false;
+  };
+  std::map<std::int64_t, Lane> processes;
   for (const PairedOp& p : paired.ops) {
     if (processes.count(p.process)) continue;
     const Operation& op = history.ops[p.invoke];
-    processes.emplace(p.process, op.node.value_or(""));
+    processes.emplace(p.process, Lane{op.node.value_or(""), is_final_op(op)});
   }
   std::unordered_map<std::int64_t, std::uint32_t> lane_of;
-  for (const auto& [process, node] : processes) {
+  for (const auto& [process, lane] : processes) {
     lane_of[process] = static_cast<std::uint32_t>(table.lanes.size());
     table.lanes.push_back(process);
-    table.lane_nodes.push_back(node);
+    table.lane_nodes.push_back(lane.node);
+    table.lane_labels.push_back(lane.final ? "final" + (lane.node.empty() ? "" : " " + lane.node)
+                                           : "p" + std::to_string(process));
   }
 
   std::unordered_map<std::string, std::uint32_t> f_ids, text_ids;
@@ -133,7 +140,10 @@ boost::json::object op_table_to_json(const OpTable& table) {
   out["text"] = encode_uint_column(table.text);
   boost::json::array lanes;
   for (std::size_t i = 0; i < table.lanes.size(); ++i) {
-    lanes.push_back(boost::json::object{{"process", table.lanes[i]}, {"node", table.lane_nodes[i]}});
+    lanes.push_back(boost::json::object{{"process", table.lanes[i]},
+                                        {"node", table.lane_nodes[i]},
+                                        {"label", table.lane_labels[i]},
+                                        {"final", table.lane_labels[i].rfind("final", 0) == 0}});
   }
   out["lanes"] = std::move(lanes);
   out["fs"] = boost::json::array(table.fs.begin(), table.fs.end());

@@ -32,6 +32,9 @@ struct OpTable {
   std::vector<std::uint32_t> text;    // index into `texts`: "read nil → 3", "cas [1 2]"...
   std::vector<std::int64_t> lanes;    // process id of each lane, ascending
   std::vector<std::string> lane_nodes;  // node of the lane's first operation, or ""
+  // What a reader calls the lane: "p3" for a client's process, "final n1" for one of the
+  // reads after the faults ("final": true on its first invocation).
+  std::vector<std::string> lane_labels;
   std::vector<std::string> fs;
   std::vector<std::string> texts;
   double begin = 0, end = 0;          // span of the whole history (nemesis included)

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "checker/perf/fault_windows.h"
+#include "workloads/convergence_reads.h"
 #include "workloads/factories.h"
 
 namespace faultline {
@@ -88,6 +89,9 @@ class RegisterWorkload final : public Workload {
   std::unique_ptr<OpGenerator> generator(std::size_t worker, std::size_t workers) const override {
     return std::make_unique<RegisterGenerator>(options_, read_share_, worker, workers);
   }
+
+  // Every key read on every node until they agree (convergence_reads.h).
+  void final_phase(FinalPhaseContext& context) const override { run_convergence_reads(context); }
 
   WorkloadCheck check(const History& history, const CheckBudget& budget) const override {
     // Only the register's own operations: nemesis and any other records are not the model's.

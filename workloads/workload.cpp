@@ -36,6 +36,10 @@ std::vector<Operation> Workload::final_read() {
   return {read};
 }
 
+void Workload::final_phase(FinalPhaseContext& context) const {
+  run_on_every_node_until_ok(context, final_ops(), 3);
+}
+
 boost::json::object Workload::config() const {
   const WorkloadOptions& o = options_;
   boost::json::object out{{"name", name()},

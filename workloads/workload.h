@@ -9,8 +9,10 @@
 //   counter   add n (an increment, 1) / read -> the counter
 //   bank      init {account: balance} / transfer {"from","to","amount"} / read -> {account: balance}
 //   list-append, rw-register  txn [micro-op ...] (workloads/txn.cpp, docs/transactions.md)
-// Setup operations run once before the clients start; final operations run once per node
-// after the faults are healed (invocations marked "final": true), e.g. the set's final read.
+// Setup operations run once before the clients start. The final phase runs after the faults
+// are healed (final_phase.h): by default each final operation once per node (invocations
+// marked "final": true), e.g. the set's final read; the register reads every key on every
+// node until they agree (convergence_reads.h).
 
 #include <cstdint>
 #include <memory>
@@ -23,6 +25,7 @@
 
 #include "checker/history/history.h"
 #include "checker/lin/check.h"
+#include "workloads/final_phase.h"
 
 namespace faultline {
 
@@ -82,6 +85,9 @@ class Workload {
   virtual std::unique_ptr<OpGenerator> generator(std::size_t worker, std::size_t workers) const = 0;
   virtual std::vector<Operation> setup_ops() const { return {}; }
   virtual std::vector<Operation> final_ops() const { return {}; }
+  // After the faults are healed and the cluster recovered. Default: each of final_ops() on
+  // every node until ok (run_on_every_node_until_ok, 3 attempts).
+  virtual void final_phase(FinalPhaseContext& context) const;
   virtual WorkloadCheck check(const History& history, const CheckBudget& budget) const = 0;
 
  protected:

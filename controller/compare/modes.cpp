@@ -136,21 +136,6 @@ TestConfig apply_mode(const TestConfig& base, const Mode& mode) {
 
 namespace faultline {
 
-std::string mode_text(const TestConfig& config) {
-  // A store with a read-consistency setting keeps it in TestConfig's own field.
-  std::string out = is_read_consistency_field(config, "read-consistency") &&
-                            store_of(config).setting("read-consistency")
-                        ? "read-consistency=" + config.read_consistency
-                        : "";
-  for (const auto& [name, value] : config.db_settings)
-    out += (out.empty() ? "" : "+") + name + "=" + value;
-  return out;
-}
-
-}  // namespace faultline
-
-namespace faultline {
-
 void apply_db_settings(TestConfig& config, const std::vector<std::string>& settings) {
   for (const std::string& setting : settings) {
     std::size_t eq = setting.find('=');

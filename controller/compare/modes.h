@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "adapters/store.h"
+#include "controller/run/mode_text.h"
 #include "controller/run/test_config.h"
 
 namespace faultline {
@@ -41,13 +42,5 @@ void apply_db_settings(TestConfig& config, const std::vector<std::string>& setti
 // `base` with the mode's options applied (etcd's read-consistency is TestConfig's own field;
 // other options go to db_settings) and a test name of its own.
 TestConfig apply_mode(const TestConfig& base, const Mode& mode);
-
-}  // namespace faultline
-
-namespace faultline {
-
-// The mode a configuration runs in, as `--modes` would name it: "read-consistency=serializable"
-// for etcd, the db_settings joined by '+' otherwise ("" when none).
-std::string mode_text(const TestConfig& config);
 
 }  // namespace faultline

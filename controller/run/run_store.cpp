@@ -102,14 +102,18 @@ void RunStore::write_json(const std::string& name, const boost::json::value& val
 RunLog::RunLog(const fs::path& file, bool echo, bool terminal)
     : out_(file, std::ios::app), echo_(echo), terminal_(terminal) {}
 
-void RunLog::line(const std::string& text) {
+void RunLog::line(const std::string& text) { write(text, echo_); }
+
+void RunLog::note(const std::string& text) { write(text, false); }
+
+void RunLog::write(const std::string& text, bool echo) {
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::ostringstream prefix;
   prefix << '[' << std::fixed << std::setprecision(3) << std::setw(8) << s << "] ";
   std::lock_guard lock(mutex_);
   out_ << prefix.str() << text << '\n';
   out_.flush();
-  if (echo_) std::cerr << (terminal_ ? "\r\033[K" : "") << text << '\n';
+  if (echo) std::cerr << (terminal_ ? "\r\033[K" : "") << text << '\n';
 }
 
 }  // namespace faultline

@@ -52,8 +52,12 @@ class RunLog {
  public:
   RunLog(const std::filesystem::path& file, bool echo, bool terminal = false);
   void line(const std::string& text);
+  // To faultline.log only, never echoed: for what the run prints on stdout anyway (the verdict).
+  void note(const std::string& text);
 
  private:
+  void write(const std::string& text, bool echo);
+
   std::mutex mutex_;
   std::ofstream out_;
   bool echo_, terminal_;

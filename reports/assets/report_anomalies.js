@@ -40,7 +40,8 @@ function miniTimeline(ops, list, culprit) {
   const root = svg('svg', { class: 'mini-timeline', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'font-size': 11 });
   root.appendChild(svg('text', { x: gutter, y: 12, fill: '#666' }, fmtTime(t0, ops.unit)));
   root.appendChild(svg('text', { x: W - 10, y: 12, fill: '#666', 'text-anchor': 'end' }, fmtTime(t1, ops.unit)));
-  processes.forEach((p, k) => root.appendChild(svg('text', { x: 4, y: top + k * laneH + 16, fill: '#444' }, 'p' + p)));
+  const nameOf = new Map(ops.lanes.map((l) => [l.process, laneName(l)]));
+  processes.forEach((p, k) => root.appendChild(svg('text', { x: 4, y: top + k * laneH + 16, fill: '#444' }, nameOf.get(p) || 'p' + p)));
   for (const i of items) {
     const k = processes.indexOf(ops.lanes[ops.lane[i.row]].process);
     const a = x(ops.start[i.row]), b = Math.max(a + 3, x(ops.stop[i.row]));

@@ -6,6 +6,10 @@
 
 const TL = { gutter: 78, axis: 22, bandRow: 13, maxLanesHeight: 560 };
 
+// A lane's name: "p3" for a client's process, "final n1" for the reads after the faults
+// (the report's own label; older reports have none).
+function laneName(lane) { return lane.label || 'p' + lane.process; }
+
 // Lanes of the compact layout: processes whose lifetimes (first invocation to last
 // completion) never overlap share a lane, as a crashed process and the one replacing
 // it do. Greedy by start time with a min-heap of lane end times: optimal lane count.
@@ -29,8 +33,8 @@ function compactLanes(ops) {
     push([last[p], s]);
   }
   const members = Array.from({ length: count }, () => []);
-  for (const p of order) members[slot[p]].push(ops.lanes[p].process);
-  return { slot, count, labels: members.map((m) => 'p' + m[0] + (m.length > 1 ? ' +' + (m.length - 1) : '')) };
+  for (const p of order) members[slot[p]].push(laneName(ops.lanes[p]));
+  return { slot, count, labels: members.map((m) => m[0] + (m.length > 1 ? ' +' + (m.length - 1) : '')) };
 }
 
 function Timeline(D, ops, kinds) {
@@ -51,7 +55,8 @@ function Timeline(D, ops, kinds) {
     laneOfRow = laneOfProcess ? (r) => laneOfProcess[ops.lane[r]] : (r) => ops.lane[r];
     laneLabel = mode === 'compact' ? (k) => compact.labels[k] : (k) => {
       const lane = ops.lanes[k];
-      return lane ? 'p' + lane.process + (lane.node ? ' ' + lane.node : '') : '';
+      if (!lane) return '';
+      return laneName(lane) + (lane.node && !lane.final ? ' ' + lane.node : '');
     };
     off = new Uint32Array(L + 1);
     for (let i = 0; i < n; i++) off[laneOfRow(i) + 1]++;
@@ -298,7 +303,7 @@ function Timeline(D, ops, kinds) {
     }
     if (found < 0) { tip.style.display = 'none'; return; }
     const r = found, lat = ops.latency[r], lane = ops.lanes[ops.lane[r]];
-    tip.textContent = 'process ' + lane.process + (lane.node ? ' (' + lane.node + ')' : '') +
+    tip.textContent = (lane.final ? lane.label + ', process ' + lane.process : 'process ' + lane.process + (lane.node ? ' (' + lane.node + ')' : '')) +
       ' · ' + OUTCOMES[ops.outcome[r]] + '\n' + opText(ops, r) + '\ninvoked ' + fmtTime(ops.start[r], ops.unit) +
       (lat >= 0 ? ' · latency ' + fmtDuration(lat, ops.unit) : ' · never completed');
     tip.style.display = 'block';

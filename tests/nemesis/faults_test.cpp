@@ -146,7 +146,10 @@ TEST_F(FaultsTest, KillTakesTheProcessAndStopRestartsIt) {
   }
   EXPECT_TRUE(process_state(before) == '?' || process_state(before) == 'Z');
   EXPECT_EQ(settled_state(sleeper_pid("n1"), 'S'), 'S');
-  kill->stop();
+  // The history says what was done (which node came back), not the restart script's text.
+  Operation stopped = kill->stop();
+  EXPECT_EQ(stopped.value, boost::json::parse(R"({"restarted":["n2"]})"))
+      << boost::json::serialize(stopped.value);
   const int after = sleeper_pid("n2");
   EXPECT_NE(after, before);
   EXPECT_EQ(settled_state(after, 'S'), 'S');

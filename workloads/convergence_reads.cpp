@@ -1,4 +1,4 @@
-#include "controller/run/convergence_reads.h"
+#include "workloads/convergence_reads.h"
 
 #include <algorithm>
 #include <mutex>
@@ -23,16 +23,14 @@ std::vector<boost::json::value> register_keys(const History& history) {
   return keys;
 }
 
-ConvergenceReadOutcome read_until_converged(
-    HistoryRecorder& recorder,
-    const std::function<std::unique_ptr<adapters::Client>(const std::string&)>& client_for,
-    const ConvergenceReadPlan& plan) {
+ConvergenceReadOutcome read_until_converged(FinalPhaseContext& context,
+                                            const ConvergenceReadPlan& plan) {
   using Clock = std::chrono::steady_clock;
   ConvergenceReadOutcome outcome;
   const auto deadline = Clock::now() + plan.timeout;
   const std::size_t n = plan.nodes.size();
   if (n == 0) return outcome;
-  std::vector<std::unique_ptr<adapters::Client>> clients(n);
+  std::vector<std::unique_ptr<NodeClient>> clients(n);
   std::vector<std::int64_t> process(n);
   for (std::size_t i = 0; i < n; ++i) {
     process[i] = plan.first_process + static_cast<std::int64_t>(i) * 1'000'000;
@@ -52,7 +50,7 @@ ConvergenceReadOutcome read_until_converged(
     for (std::size_t i = 0; i < n; ++i) {
       threads.emplace_back([&, i] {
         try {
-          if (!clients[i]) clients[i] = client_for(plan.nodes[i]);
+          if (!clients[i]) clients[i] = context.client_for(plan.nodes[i], FinalReads::kAsRun);
           for (std::size_t k : pending) {
             if (Clock::now() >= deadline) return;
             Operation op;
@@ -62,13 +60,13 @@ ConvergenceReadOutcome read_until_converged(
             op.node = plan.nodes[i];
             op.process = process[i];
             op.extra["final"] = true;
-            recorder.invoke(op);
+            context.record_invoke(op);
             Operation done = clients[i]->invoke(op);
             done.process = op.process;
             done.key = op.key;
             if (!done.node) done.node = op.node;
             done.extra["final"] = true;  // both records: the register's check leaves them out
-            recorder.complete(done);
+            context.record_complete(done);
             ++reads[i];
             if (done.type == OpType::kInfo)
               ++process[i];  // a process with an unknown outcome is done
@@ -100,6 +98,20 @@ ConvergenceReadOutcome read_until_converged(
   }
   outcome.timed_out = !pending.empty();
   return outcome;
+}
+
+void run_convergence_reads(FinalPhaseContext& context) {
+  ConvergenceReadPlan plan;
+  plan.nodes = context.nodes;
+  plan.keys = register_keys(context.history_so_far());
+  plan.timeout = context.convergence_timeout;
+  plan.first_process = context.first_process + 100'000'000;
+  ConvergenceReadOutcome out = read_until_converged(context, plan);
+  for (const auto& e : out.errors) context.log("convergence reads: " + e);
+  context.log("convergence reads: " + std::to_string(out.converged_keys) + " of " +
+              std::to_string(plan.keys.size()) + " keys agreed on every node after " +
+              std::to_string(out.rounds) + " round(s), " + std::to_string(out.reads) + " reads" +
+              (out.timed_out ? " (timed out)" : ""));
 }
 
 }  // namespace faultline
