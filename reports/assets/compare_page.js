@@ -1,6 +1,6 @@
 // faultline compare page: the plots of every mode side by side, one colour per mode, from the
 // embedded compare data (reports/compare_page.h). Uses report_core.js (el, svg, ticks, guarded)
-// and report_plots.js (plotFrame, shadeFaults, xAxis, yAxis, faultLegend). Each plot box gets
+// and report_plots.js (plotFrame, shadeFaults, yAxis, faultLegend, plotWidth). Each plot box gets
 // data-marks: how many points, steps or line segments it drew.
 
 const MODE_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#9c755f', '#76b7b2', '#edc948', '#ff9da7'];
@@ -124,7 +124,9 @@ function timePanels(section, modes, opts, draw) {
     shadeFaults(frame, faultsOf(m), kinds);
     const marks = draw(m, i, frame);
     frame.box.setAttribute('data-marks', marks);
-    xAxis(frame, 0, x1, 'us', 'time since test start');
+    const x1ms = x1 / MS_TO_US;
+    valueAxisX(frame, ticks(0, x1ms, Math.max(2, Math.floor(frame.pw / 110))), (v) => frame.x(v * MS_TO_US),
+      (v) => (v === 0 ? '0 s' : fmtMs(v)), 'time since test start');
   });
 }
 
