@@ -136,14 +136,12 @@ int run_compare(const CompareCli& cli, const std::vector<Mode>& modes, const Tes
                       ? fs::path(base.store) / "compare" /
                             (base.db + "-" + base.workload + "-" + local_time(kRunStamp) + ".html")
                       : fs::path(cli.html);
-  if (html.has_parent_path()) fs::create_directories(html.parent_path());
-  {
-    std::ofstream out(html, std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + html.string());
-    out << comparison_html(title, summaries);
-  }
+  fs::path data = write_comparison_page(
+      html, title, summaries,
+      cli.convergence_timeout_s > 0 ? cli.convergence_timeout_s : base.convergence_timeout_s);
   std::ostream& table = cli.json ? std::cerr : std::cout;
-  table << title << "\n" << comparison_table(summaries) << "report: " << html.string() << "\n";
+  table << title << "\n" << comparison_table(summaries) << "report: " << html.string() << "\n"
+        << "data: " << data.string() << "\n";
   if (cli.json) std::cout << pretty_json(summaries) << "\n";
   return kExitValid;
 }

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "reports/assets.h"
+#include "reports/atomic_file.h"
 #include "reports/escape.h"
 #include "reports/verdicts.h"
 
@@ -116,21 +117,7 @@ void write_html_report(const History& history, const boost::json::object& result
   namespace fs = std::filesystem;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::string html = render_html_report(history, results, test_config, run_file_links(dir));
-  fs::path temporary = path;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
-    out.write(html.data(), static_cast<std::streamsize>(html.size()));
-    out.close();
-    if (!out) throw std::runtime_error("writing " + temporary.string() + " failed");
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
-  }
+  write_file_atomically(path, html);
 }
 
 }  // namespace faultline

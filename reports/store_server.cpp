@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "reports/compare_index.h"
 #include "reports/escape.h"
 #include "reports/run_report.h"
 #include "reports/store_index.h"
@@ -99,8 +100,16 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
   std::string target(req.target());
   std::string path_part = target.substr(0, target.find_first_of("?#"));
   if (path_part == "/" || path_part == "/index.html") {
-    return text_response(http::status::ok, render_store_index(site.store, scan_store(site.store)),
-                         "text/html; charset=utf-8", version);
+    std::string page = render_store_index(site.store, scan_store(site.store));
+    // The compare pages (reports/compare_index.h) above the runs.
+    std::size_t runs = page.find("<div id=\"runs\">");
+    if (runs != std::string::npos) page.insert(runs, render_compare_list(scan_compare_pages(site.store)));
+    return text_response(http::status::ok, page, "text/html; charset=utf-8", version);
+  }
+  if (path_part == "/api/compares") {
+    return text_response(http::status::ok,
+                         boost::json::serialize(compare_pages_to_json(scan_compare_pages(site.store))),
+                         "application/json", version);
   }
   if (path_part == "/api/runs") {
     return text_response(http::status::ok, boost::json::serialize(runs_to_json(scan_store(site.store))),

@@ -2,6 +2,7 @@
 // StoreServer: the HTTP side of `faultline serve` (Boost.Beast). Serves
 //   /                 the index of runs (store_index.h), rebuilt on every request;
 //   /api/runs         the same list as JSON;
+//   /api/compares     the compare pages of <store>/compare/ as JSON (listed on / too);
 //   /runs/<path>      files of the store: reports, histories, results, node logs, and
 //                     directory listings. A run without report.html gets one rendered
 //                     on first request.

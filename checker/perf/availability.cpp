@@ -93,7 +93,7 @@ struct Attempt {
 // Slots of one (lane, f) in every bin: wanted (an attempt in flight), served (one answered).
 void tally_slots(const std::vector<const Attempt*>& attempts, std::int64_t begin, double bin_ns,
                  std::int64_t history_end, const std::vector<bool>& faulted, TimeSide& in,
-                 TimeSide& out, bool count_ok) {
+                 TimeSide& out, bool count_ok, std::vector<TimeBin>* per_bin = nullptr) {
   const std::size_t bins = faulted.size();
   auto bin_of = [&](std::int64_t t) {
     if (t <= begin) return std::size_t{0};
@@ -113,6 +113,10 @@ void tally_slots(const std::vector<const Attempt*>& attempts, std::int64_t begin
     TimeSide& side = faulted[b] ? in : out;
     ++side.slots;
     if (served[b]) ++side.served;
+    if (per_bin) {
+      ++(*per_bin)[b].slots;
+      if (served[b]) ++(*per_bin)[b].served;
+    }
   }
 }
 
@@ -130,9 +134,12 @@ void measure_time(const std::map<std::string, std::vector<Attempt>>& lanes,
   const double bin_ns = bin_ms * 1e6;
   const auto bins = static_cast<std::size_t>(std::ceil(static_cast<double>(end - begin) / bin_ns));
   std::vector<bool> faulted(bins);
+  r.time_begin = begin;
+  r.time_bins.assign(bins, TimeBin{});
   for (std::size_t b = 0; b < bins; ++b) {
     auto middle = begin + static_cast<std::int64_t>((static_cast<double>(b) + 0.5) * bin_ns);
     faulted[b] = window_at(windows, middle) >= 0;
+    r.time_bins[b].in_faults = faulted[b];
     ++(faulted[b] ? r.time_in_faults : r.time_outside_faults).bins;
   }
   for (const auto& [name, attempts] : lanes) {
@@ -142,7 +149,8 @@ void measure_time(const std::map<std::string, std::vector<Attempt>>& lanes,
       all.push_back(&a);
       by_f[a.f].push_back(&a);
     }
-    tally_slots(all, begin, bin_ns, end, faulted, r.time_in_faults, r.time_outside_faults, true);
+    tally_slots(all, begin, bin_ns, end, faulted, r.time_in_faults, r.time_outside_faults, true,
+                &r.time_bins);
     for (const auto& [f, list] : by_f) {
       TimeSide& in = r.time_in_faults.by_f[f];
       TimeSide& out = r.time_outside_faults.by_f[f];

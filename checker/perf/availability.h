@@ -21,6 +21,7 @@
 #include <boost/json.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "checker/history/history.h"
 #include "checker/perf/distribution.h"
@@ -58,10 +59,18 @@ struct AvailabilityOptions {
   double bin_ms = 1000;
 };
 
+// One bin of the time-weighted measure, every op type together (for plots over time).
+struct TimeBin {
+  bool in_faults = false;
+  std::size_t slots = 0, served = 0;  // (lane, bin) slots that wanted service / were served
+};
+
 struct AvailabilityResult {
   SideStats in_faults, outside_faults, all;
   TimeSide time_in_faults, time_outside_faults;
   std::size_t fault_windows = 0;
+  std::int64_t time_begin = 0;     // op.time of the first bin's start
+  std::vector<TimeBin> time_bins;  // bin b covers [time_begin + b·bin_ms, + bin_ms)
 
   // {"fault_windows", "in_faults": {...}, "outside_faults": {...}, "all": {...}} where each
   // side is {"operations","ok","fail","compare_failed","info","availability","latency_ms":{...},

@@ -17,6 +17,7 @@
 #include "checker/bank/bank_checker.h"
 #include "checker/history/jsonl.h"
 #include "checker/set/set_checker.h"
+#include "tests/reports/browser_support.h"
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
 #include "tests/run/subprocess.h"
@@ -26,26 +27,11 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ServeProcess;
 
 int run(const std::string& command) {
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string chromium_or_skip() {
-  auto chromium = test::find_chromium();
-  return chromium ? *chromium : std::string();
-}
-
-#define REQUIRE_CHROMIUM(var)                                                              \
-  std::string var = chromium_or_skip();                                                    \
-  if (var.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)"
-
-void expect_clean_load(const test::PageLoad& load) {
-  EXPECT_EQ(load.exit_code, 0);
-  EXPECT_TRUE(load.console.empty()) << "console: " << load.console.front();
-  EXPECT_TRUE(load.page_requests.empty()) << "request: " << load.page_requests.front();
-  EXPECT_NE(load.dom.find("data-rendered=\"1\""), std::string::npos) << "the scripts did not finish";
 }
 
 // A run directory as `faultline test` leaves it, with hostile values in its history,
@@ -271,45 +257,6 @@ TEST(ReportInChromium, ClockOffsetsArePlottedWithTheAnomalies) {
             std::string::npos) << section;
   EXPECT_NE(section.find("<td>n1</td><td class=\"num\">1</td><td class=\"num\">-0.3 ms</td>"), std::string::npos);
 }
-
-// `faultline serve` as a child process; SIGTERM on destruction.
-class ServeProcess {
- public:
-  explicit ServeProcess(const fs::path& store) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "serve", "--store", store.c_str(), "--port", "0", nullptr);
-      _exit(127);
-    }
-    close(fds[1]);
-    std::string line;
-    char c;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-    close(fds[0]);
-    auto colon = line.rfind(':', line.find("/ ("));
-    if (colon != std::string::npos) port_ = std::stoi(line.substr(colon + 1));
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && exit_status_ < 0) stop();
-  }
-  int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_status_;
-  }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int exit_status_ = -1;
-};
 
 TEST(ServeInChromium, IndexListsRunsAndOpensTheirReports) {
   REQUIRE_CHROMIUM(chromium);
