@@ -114,6 +114,17 @@ TEST_F(TestFileCli, AMissingRequiredCommandIsNamed) {
       << r.err;
 }
 
+TEST_F(TestFileCli, AStoreWhoseProcessCannotBeFoundIsRefused) {
+  std::string text = kGoodStore;
+  const std::string pid = "pid_file = \"/var/lib/toy/${FAULTLINE_ADDRESS}/toy.pid\"\n";
+  text.erase(text.find(pid), pid.size());
+  fs::path f = write(text);
+  Outcome r = faultline({"test", "--test-file", f.string()});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_NE(r.err.find(f.string() + ":4:1: [db] needs pid_file or process_name"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(TestFileCli, AWrongTypeIsNamedAtTheValue) {
   std::string text = kGoodStore;
   text.replace(text.find("pid_file"), 0, "healthy_timeout = \"soon\"\n");
