@@ -86,6 +86,7 @@ class TestFileRun : public testing::LocalClusterTest {
       for (const auto& a : addresses_) fs::remove_all(fs::path("/var/lib/faultline") / store / a, ec);
     }
     fs::remove_all(dir_, ec);
+    fs::remove(dir_.parent_path(), ec);  // only when no other test's folder is left in it
     for (int pid : processes_with(dir_.string())) ::kill(pid, SIGKILL);
   }
 
