@@ -92,7 +92,8 @@ void add_test_options(CLI::App& cmd, TestCli& opts) {
   test->add_option("--db", c.db, "Database: " + adapters::builtin_store_names())
       ->capture_default_str();
   test->add_option("--workload", c.workload,
-                   "Workload: register, set, bank, list-append or rw-register")
+                   "Workload, one the store's client speaks (" + builtin_workloads_help() +
+                       "; a test file's [client] workloads)")
       ->capture_default_str();
   test->add_option("--nemesis", c.nemesis,
                    "Faults: none, or kinds among partition, clock, kill, pause, packet "

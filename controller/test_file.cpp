@@ -130,6 +130,12 @@ adapters::ScriptStore read_store(const TestFile& file) {
       throw file.error(it->second->source(), "empty command", key);
     }
   }
+  if (store.pid_file.empty() && store.process_name.empty()) {
+    throw file.error(db->source(),
+                     "[db] needs pid_file or process_name (stop, kill, pause and restart find the "
+                     "store's process by them)",
+                     "pid_file");
+  }
   if (auto it = db_keys.find("logs"); it != db_keys.end()) store.logs = read.strings(*it->second, "logs");
   if (auto it = db_keys.find("honours_faketime"); it != db_keys.end())
     store.honours_faketime = read.boolean(*it->second, "honours_faketime");

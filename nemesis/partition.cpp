@@ -38,11 +38,15 @@ class PartitionFault : public Fault {
   Operation start(std::mt19937_64& rng) override {
     const auto names = context_.names();
     GrudgeKind kind = options_.grudge ? *options_.grudge : random_kind(rng, names.size());
+    std::vector<std::string> primaries;
+    if (kind == GrudgeKind::kPrimaries) primaries = context_.primaries();
+    // A random shape around primaries, when the database names none now (or never, as a
+    // test file without `primaries`): another shape instead of a refused fault.
+    if (!options_.grudge && kind == GrudgeKind::kPrimaries && primaries.empty())
+      kind = random_kind(rng, names.size(), false);
     Grudge grudge;
     try {
-      grudge = compute_grudge(kind, names, rng,
-                              kind == GrudgeKind::kPrimaries ? context_.primaries()
-                                                             : std::vector<std::string>{});
+      grudge = compute_grudge(kind, names, rng, primaries);
     } catch (const std::invalid_argument& e) {
       throw FaultRefused(std::string("partition ") + std::string(to_string(kind)) + ": " + e.what());
     }
@@ -93,10 +97,12 @@ class PartitionFault : public Fault {
 
  private:
   // A kind that these nodes and hooks support.
-  GrudgeKind random_kind(std::mt19937_64& rng, std::size_t node_count) const {
+  GrudgeKind random_kind(std::mt19937_64& rng, std::size_t node_count,
+                         bool with_primaries = true) const {
     std::vector<GrudgeKind> kinds;
     for (GrudgeKind kind : all_grudge_kinds()) {
-      if (kind == GrudgeKind::kPrimaries && !context_.hooks().primaries) continue;
+      if (kind == GrudgeKind::kPrimaries && (!with_primaries || !context_.hooks().primaries))
+        continue;
       if (kind == GrudgeKind::kBridge && node_count < 3) continue;
       kinds.push_back(kind);
     }

@@ -39,16 +39,23 @@ gone_within() {
     sleep 0.05; i=$((i+1))
   done
 }
+# The start command's output goes to a file, shown once it returns: a process it leaves
+# running in the background that still holds stdout or stderr cannot keep the step waiting.
 launch() {
   [ -n "$(pids)" ] && exit 0
+  out=$(mktemp) || exit 1
   if [ -n "${FAULTLINE_PRELOAD:-}" ]; then
     if [ -n "${FAKETIME_TIMESTAMP_FILE:-}" ] && [ ! -e "$FAKETIME_TIMESTAMP_FILE" ]; then
       (umask 022; mkdir -p "${FAKETIME_TIMESTAMP_FILE%/*}" &&
         printf '+0\n' >"$FAKETIME_TIMESTAMP_FILE") || exit 1
     fi
-    LD_PRELOAD=$FAULTLINE_PRELOAD exec bash -c "$cmd" faultline-start </dev/null
+    LD_PRELOAD=$FAULTLINE_PRELOAD bash -c "$cmd" faultline-start </dev/null >"$out" 2>&1
+  else
+    bash -c "$cmd" faultline-start </dev/null >"$out" 2>&1
   fi
-  exec bash -c "$cmd" faultline-start </dev/null
+  rc=$?
+  cat "$out" >&2; rm -f "$out"
+  exit $rc
 }
 case $step in
   run) exec bash -c "$cmd" faultline </dev/null ;;

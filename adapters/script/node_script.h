@@ -22,7 +22,9 @@ using Environment = std::vector<std::pair<std::string, std::string>>;
 // What the fixed program does with the user's command:
 //   run      runs it (install, wipe, healthy, primaries, version);
 //   start    no-op when the store's process runs (pid file / process name), else runs it with
-//            stdin from /dev/null, under libfaketime when FAULTLINE_PRELOAD is set;
+//            stdin from /dev/null, under libfaketime when FAULTLINE_PRELOAD is set, its
+//            output into a file shown on stderr once it returns (so a background process
+//            holding stdout cannot keep the step waiting);
 //   restart  first waits up to 10 s for a killed process to be gone, then as start;
 //   stop     resumes the process, runs the command (or, when empty, SIGTERMs the process),
 //            waits up to 10 s for it to be gone, then SIGKILLs what is left;

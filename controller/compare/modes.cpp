@@ -103,6 +103,13 @@ std::string builtin_settings_help() {
   return out;
 }
 
+std::string builtin_workloads_help() {
+  std::string out;
+  for (const adapters::StoreDescriptor& store : adapters::builtin_stores())
+    out += (out.empty() ? "" : "; ") + store.name + ": " + join(store.workloads, ", ");
+  return out;
+}
+
 void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes) {
   for (const Mode& m : modes) {
     if (m.nodes_needed > nodes) {

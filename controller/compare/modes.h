@@ -31,6 +31,8 @@ std::vector<Mode> parse_modes(const std::string& db, const std::string& text);
 // Every built-in store's settings, for --help: "etcd: read-consistency=linearizable|serializable;
 // redis: read-from=primary|replica, wait=N, ...".
 std::string builtin_settings_help();
+// Every built-in store's workloads, for --help: "etcd: bank, register, set; ...".
+std::string builtin_workloads_help();
 
 // Throws UsageError when a mode needs more nodes than `nodes` (replicas on a 1-node cluster).
 void check_modes_fit(const std::vector<Mode>& modes, std::size_t nodes);

@@ -27,10 +27,11 @@ fi
 timeout_s=$(awk -v ms="${FAULTLINE_TIMEOUT_MS:-2000}" 'BEGIN { printf "%.2f", ms / 1000 * 0.6 }')
 cas_script="if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 else return 0 end"
 
-# reply TYPE [VALUE-JSON | ERROR-TEXT] [NODE]
+# reply TYPE [VALUE-JSON | ERROR-TEXT] [NODE]. An ok's value is JSON already (a number, null
+# or the invocation's own value) and node names are plain words; error text needs quoting.
 reply() {
   case $1 in
-    ok) jq -cn --argjson v "$2" --arg n "$3" '{type: "ok", value: $v, node: $n}' ;;
+    ok) printf '{"type":"ok","value":%s,"node":"%s"}\n' "$2" "$3" ;;
     *) jq -cn --arg t "$1" --arg e "$2" '{type: $t, error: $e}' ;;
   esac
 }
@@ -43,7 +44,10 @@ cli() {
 }
 
 while IFS= read -r line; do
-  IFS=$'\t' read -r f key value final < <(jq -r '[.f, (.key // 0), (.value | tojson), (.final // false)] | @tsv' <<<"$line")
+  # One jq per request: f, key, the value as JSON, final, and a cas's old and new values.
+  IFS=$'\t' read -r f key value final old new < <(jq -r '[.f, (.key // 0), (.value | tojson),
+    (.final // false), (if (.value | type) == "array" then .value[0], .value[1] else "-", "-" end)]
+    | @tsv' <<<"$line")
   k="r:$key"
   case $f in
     read)
@@ -65,7 +69,6 @@ while IFS= read -r line; do
         reply info "no answer from $primary: $out"  # it may have happened
       fi ;;
     cas)
-      old=$(jq -r '.[0]' <<<"$value") new=$(jq -r '.[1]' <<<"$value")
       if out=$(cli "$primary" EVAL "$cas_script" 1 "$k" "$old" "$new"); then
         case $out in
           '(integer) 1') reply ok "$value" "$primary_node" ;;

@@ -241,5 +241,18 @@ TEST_F(ScriptStoreTest, AStoreThatNeverTurnsHealthyFailsSetupNamingTheNode) {
   db_->teardown();
 }
 
+TEST_F(ScriptStoreTest, AStartThatLeavesItsProcessHoldingStdoutStillReturns) {
+  // A naive start: the background process inherits the command's stdout and stderr.
+  ScriptStore s = store();
+  s.start = "d=" + root_.string() + "/$FAULTLINE_NODE; " +
+            R"sh(mkdir -p "$d"; touch "$d/ready"; sleep 100000 & echo $! >"$d/pid"; echo started)sh";
+  db_ = make_script_database(s, *nodes_, options());
+  const auto begin = std::chrono::steady_clock::now();
+  db_->setup();
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 10s);
+  EXPECT_TRUE(db_->wait_healthy(1s));
+  db_->teardown();
+}
+
 }  // namespace
 }  // namespace faultline::adapters

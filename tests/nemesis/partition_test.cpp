@@ -75,6 +75,25 @@ TEST_F(PartitionTest, EachGrudgeBlocksExactlyItsPairsAndHealRestoresAll) {
   }
 }
 
+TEST_F(PartitionTest, ARandomShapeNeverFailsForWantOfPrimaries) {
+  // A database that can name primaries but has none (a test file without `primaries`): the
+  // random shapes that need one are replaced by another shape, never refused.
+  NemesisHooks hooks;
+  hooks.primaries = [] { return std::vector<std::string>{}; };
+  bring_up("noprim", 3, std::move(hooks));
+  auto fault = make_fault(FaultKind::kPartition, FaultOptions{}, *context_);
+  std::mt19937_64 rng(3);
+  std::set<std::string> shapes;
+  for (int i = 0; i < 12; ++i) {
+    Operation op = fault->start(rng);
+    const std::string shape(op.value.at("grudge").as_string());
+    EXPECT_NE(shape, "primaries");
+    shapes.insert(shape);
+    fault->stop();
+  }
+  EXPECT_GT(shapes.size(), 2u);
+}
+
 TEST_F(PartitionTest, HealRemovesFaultlinesTableAndNothingElse) {
   bring_up("own", 3);
   // A rule of the node's own, which faultline must leave alone.

