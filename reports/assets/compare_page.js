@@ -167,6 +167,11 @@ function renderStalenessCdf(D) {
 
 function renderStalenessTime(D) {
   const s = document.getElementById('staleness-time');
+  if (!D.modes.some((m) => m.series.staleness)) {
+    // Nothing to draw in any mode: the reasons (as under the distribution), no empty panels.
+    D.modes.forEach((m) => s.appendChild(el('p', { class: 'note' }, m.mode + ': staleness not measured (' + (m.series.staleness_note || 'no data') + ').')));
+    return;
+  }
   let lo = Infinity, hi = 0;
   for (const m of D.modes) {
     const p = m.series.staleness && m.series.staleness.points;

@@ -117,7 +117,7 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
   boost::json::object set_mode = mode("read-from=replica", 0, 0, 0, 1, 1);
   auto& series = set_mode["series"].as_object();
   series["staleness"] = nullptr;
-  series["staleness_note"] = "not a register history (no write or cas)";
+  series["staleness_note"] = "measured on register histories only; this one has no write or cas";
   series["convergence"] = nullptr;
   series["convergence_note"] = "no final reads after the last heal";
   series.erase("latency");
@@ -125,8 +125,8 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
   set_mode["summary"].as_object()["availability_in_faults"] = nullptr;
   boost::json::array modes = {mode("read-from=primary", 100, 0, 0, 1, 1), set_mode};
   auto answers = plain_answers(modes);
-  EXPECT_TRUE(has(answers, "With read-from=replica, staleness was not measured (not a register "
-                           "history (no write or cas))."))
+  EXPECT_TRUE(has(answers, "With read-from=replica, staleness was not measured (measured on "
+                           "register histories only; this one has no write or cas)."))
       << all_text(answers);
   EXPECT_TRUE(has(answers, "With read-from=replica, convergence was not measured (no final reads "
                            "after the last heal)."))
@@ -228,7 +228,7 @@ TEST(CompareSeries, AHistoryWithoutWritesHasStalenessNotMeasured) {
   h.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000), make_op(1, OpType::kOk, 0, "add", 1, 2000)};
   boost::json::object s = compare_series(h);
   EXPECT_TRUE(s.at("staleness").is_null());
-  EXPECT_EQ(s.at("staleness_note"), "not a register history (no write or cas)");
+  EXPECT_EQ(s.at("staleness_note"), "measured on register histories only; this one has no write or cas");
   EXPECT_TRUE(s.at("convergence").is_null());
   EXPECT_TRUE(s.at("convergence_note").is_string());
 }
