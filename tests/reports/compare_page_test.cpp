@@ -33,6 +33,7 @@ boost::json::object mode(const std::string& name, double reads, double stale, do
                                    {"max_versions", 137}};
   boost::json::object series = {
       {"faults", kPartition},
+      {"last_heal_ms", 5000},
       {"staleness", staleness},
       {"latency", {{"count", 500}, {"by_f", {{"read", {{"count", 300}, {"p99", read_p99}}}}}}},
       {"convergence",
@@ -141,7 +142,10 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
 
 TEST(PlainAnswers, WithoutFaultsNothingIsClaimedAboutThem) {
   boost::json::array modes = {mode("a", 100, 0, 0, 1, 1), mode("b", 100, 3, 0, 1, 1)};
-  for (auto& m : modes) m.as_object()["series"].as_object()["faults"] = boost::json::array{};
+  for (auto& m : modes) {
+    m.as_object()["series"].as_object()["faults"] = boost::json::array{};
+    m.as_object()["series"].as_object()["last_heal_ms"] = nullptr;
+  }
   auto answers = plain_answers(modes);
   ASSERT_FALSE(answers.empty());
   EXPECT_EQ(answers[0].text,
@@ -151,6 +155,9 @@ TEST(PlainAnswers, WithoutFaultsNothingIsClaimedAboutThem) {
       << all_text(answers);
   EXPECT_TRUE(has(answers, "Against b, a reads cost nothing at p99 (1.0 ms vs 1.0 ms); availability "
                            "in faults not measured (no fault windows)."))
+      << all_text(answers);
+  EXPECT_TRUE(has(answers, "With a, all 10 keys agreed on every node within 420 ms of the first "
+                           "final read (no fault was healed)."))
       << all_text(answers);
 }
 
