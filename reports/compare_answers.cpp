@@ -190,10 +190,14 @@ PlainAnswer convergence_answer(const boost::json::value& m) {
   double late = num(at(c, {"timed_out"})).value_or(0);
   double timeout = num(at(c, {"timeout_s"})).value_or(0);
   const auto* times = at(c, {"ms"}).if_array();
+  // H of checker/convergence/convergence.h: the last heal, else the first final read.
+  const std::string from = at(m, {"series", "last_heal_ms"}).is_number()
+                               ? "the last heal"
+                               : "the first final read (no fault was healed)";
   if (bad > 0) {
     return {"With " + mode + ", " + count_text(bad) + " of " + plural(keys, "key", "keys") +
                 " still disagreed between nodes after the final reads (up to " +
-                format("%g", timeout) + " s after the last heal).",
+                format("%g", timeout) + " s after " + from + ").",
             {"convergence"}};
   }
   std::string worst = times && !times->empty() && times->back().is_number()
@@ -201,7 +205,7 @@ PlainAnswer convergence_answer(const boost::json::value& m) {
                           : "an unmeasured time";
   std::string text = "With " + mode + ", " +
                      (keys == 1 ? std::string("the key") : "all " + count_text(keys) + " keys") +
-                     " agreed on every node within " + worst + " of the last heal";
+                     " agreed on every node within " + worst + " of " + from;
   if (late > 0) text += " (" + count_text(late) + " later than " + format("%g", timeout) + " s)";
   return {text + ".", {"convergence"}};
 }

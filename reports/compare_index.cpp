@@ -1,9 +1,11 @@
 #include "reports/compare_index.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 
 #include <boost/json.hpp>
 

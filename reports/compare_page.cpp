@@ -37,8 +37,8 @@ constexpr PlotSection kPlots[] = {
      "Each second, the share of clients that wanted service and got an answer (time-weighted "
      "slots, checker/perf/availability.h). Fault windows shaded."},
     {"convergence", "Convergence after the last heal",
-     "Share of keys (y) on which every node agreed within x of the last heal, from the final "
-     "reads."},
+     "Share of keys (y) on which every node agreed within x of the last heal (of the first "
+     "final read when no fault was healed), from the final reads."},
 };
 
 constexpr const char* kScripts[] = {"report_core.js", "report_plots.js", "compare_page.js"};

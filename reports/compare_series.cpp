@@ -40,7 +40,7 @@ void add_staleness(const History& history, const CompareSeriesOptions& options,
     return !op.is_nemesis() && (op.f == "write" || op.f == "cas");
   });
   if (!writes) {
-    out["staleness_note"] = "not a register history (no write or cas)";
+    out["staleness_note"] = "measured on register histories only; this one has no write or cas";
     return;
   }
   StalenessResult s;

@@ -167,6 +167,11 @@ function renderStalenessCdf(D) {
 
 function renderStalenessTime(D) {
   const s = document.getElementById('staleness-time');
+  if (!D.modes.some((m) => m.series.staleness)) {
+    // Nothing to draw in any mode: the reasons (as under the distribution), no empty panels.
+    D.modes.forEach((m) => s.appendChild(el('p', { class: 'note' }, m.mode + ': staleness not measured (' + (m.series.staleness_note || 'no data') + ').')));
+    return;
+  }
   let lo = Infinity, hi = 0;
   for (const m of D.modes) {
     const p = m.series.staleness && m.series.staleness.points;
@@ -291,7 +296,7 @@ function renderConvergence(D) {
   const plot = cdfPlot(s, measured.map(([m, i]) => {
     const ms = m.series.convergence.ms, n = m.series.convergence.keys;
     return { color: modeColor(i), label: m.mode, points: ms.map((v, k) => [v, (k + 1) / n]) };
-  }), { width: halfWidth(s), height: 240, log, xlabel: 'time to agreement after the last heal' + (log ? ' (log scale)' : ''), ylabel: 'share of keys', format: fmtMs });
+  }), { width: halfWidth(s), height: 240, log, xlabel: 'time to agreement after the ' + (D.modes.some((m) => m.series.last_heal_ms !== null) ? 'last heal' : 'first final read') + (log ? ' (log scale)' : ''), ylabel: 'share of keys', format: fmtMs });
   plot.id = 'convergence-cdf';
 }
 

@@ -98,6 +98,16 @@ TEST(Availability, AClientBlockedThroughAFaultIsUnavailableForAllOfItInTime) {
   EXPECT_DOUBLE_EQ(r.time_outside_faults.availability(), 1.0);
   EXPECT_DOUBLE_EQ(r.time_in_faults.ok_per_s(), 20 / 2.0);
   EXPECT_DOUBLE_EQ(r.to_json().at("time").at("in_faults").at("availability").as_double(), 0.5);
+  // Bin by bin (what the compare page plots over time): 2 lanes wanted service in each bin;
+  // in the 4 fault bins only n1 was served.
+  ASSERT_EQ(r.time_bins.size(), 8u);
+  EXPECT_EQ(r.time_begin, 0);
+  for (std::size_t i = 0; i < r.time_bins.size(); ++i) {
+    const TimeBin& bin = r.time_bins[i];
+    EXPECT_EQ(bin.in_faults, i >= 2 && i < 6) << "bin " << i;
+    EXPECT_EQ(bin.slots, 2u) << "bin " << i;
+    EXPECT_EQ(bin.served, bin.in_faults ? 1u : 2u) << "bin " << i;
+  }
 }
 
 TEST(Availability, PerOpTypeOnlyTheTimeAClientWantedThatTypeCounts) {

@@ -33,6 +33,7 @@ boost::json::object mode(const std::string& name, double reads, double stale, do
                                    {"max_versions", 137}};
   boost::json::object series = {
       {"faults", kPartition},
+      {"last_heal_ms", 5000},
       {"staleness", staleness},
       {"latency", {{"count", 500}, {"by_f", {{"read", {{"count", 300}, {"p99", read_p99}}}}}}},
       {"convergence",
@@ -117,7 +118,7 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
   boost::json::object set_mode = mode("read-from=replica", 0, 0, 0, 1, 1);
   auto& series = set_mode["series"].as_object();
   series["staleness"] = nullptr;
-  series["staleness_note"] = "not a register history (no write or cas)";
+  series["staleness_note"] = "measured on register histories only; this one has no write or cas";
   series["convergence"] = nullptr;
   series["convergence_note"] = "no final reads after the last heal";
   series.erase("latency");
@@ -125,8 +126,8 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
   set_mode["summary"].as_object()["availability_in_faults"] = nullptr;
   boost::json::array modes = {mode("read-from=primary", 100, 0, 0, 1, 1), set_mode};
   auto answers = plain_answers(modes);
-  EXPECT_TRUE(has(answers, "With read-from=replica, staleness was not measured (not a register "
-                           "history (no write or cas))."))
+  EXPECT_TRUE(has(answers, "With read-from=replica, staleness was not measured (measured on "
+                           "register histories only; this one has no write or cas)."))
       << all_text(answers);
   EXPECT_TRUE(has(answers, "With read-from=replica, convergence was not measured (no final reads "
                            "after the last heal)."))
@@ -141,7 +142,10 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
 
 TEST(PlainAnswers, WithoutFaultsNothingIsClaimedAboutThem) {
   boost::json::array modes = {mode("a", 100, 0, 0, 1, 1), mode("b", 100, 3, 0, 1, 1)};
-  for (auto& m : modes) m.as_object()["series"].as_object()["faults"] = boost::json::array{};
+  for (auto& m : modes) {
+    m.as_object()["series"].as_object()["faults"] = boost::json::array{};
+    m.as_object()["series"].as_object()["last_heal_ms"] = nullptr;
+  }
   auto answers = plain_answers(modes);
   ASSERT_FALSE(answers.empty());
   EXPECT_EQ(answers[0].text,
@@ -151,6 +155,9 @@ TEST(PlainAnswers, WithoutFaultsNothingIsClaimedAboutThem) {
       << all_text(answers);
   EXPECT_TRUE(has(answers, "Against b, a reads cost nothing at p99 (1.0 ms vs 1.0 ms); availability "
                            "in faults not measured (no fault windows)."))
+      << all_text(answers);
+  EXPECT_TRUE(has(answers, "With a, all 10 keys agreed on every node within 420 ms of the first "
+                           "final read (no fault was healed)."))
       << all_text(answers);
 }
 
@@ -228,7 +235,7 @@ TEST(CompareSeries, AHistoryWithoutWritesHasStalenessNotMeasured) {
   h.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000), make_op(1, OpType::kOk, 0, "add", 1, 2000)};
   boost::json::object s = compare_series(h);
   EXPECT_TRUE(s.at("staleness").is_null());
-  EXPECT_EQ(s.at("staleness_note"), "not a register history (no write or cas)");
+  EXPECT_EQ(s.at("staleness_note"), "measured on register histories only; this one has no write or cas");
   EXPECT_TRUE(s.at("convergence").is_null());
   EXPECT_TRUE(s.at("convergence_note").is_string());
 }
