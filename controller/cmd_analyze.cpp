@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 struct AnalyzeOptions {
   std::string dir, output;
+  std::string nil_reads;  // register workload: "value" (default) | "unknown"
   double check_time_limit_s = 0;
 };
 
@@ -48,11 +49,15 @@ int analyze(const AnalyzeOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw InputError((dir / "test.json").string(), 1, 1, e.what());
   }
+  if (!o.nil_reads.empty() && workload->name() != "register") {
+    throw UsageError("--nil-reads applies to a register run, not " + workload->name());
+  }
   History history = read_run_history(dir / "history.jsonl", [](const std::string& warning) {
     std::cerr << "faultline: warning: " << warning << '\n';
   });
   CheckBudget budget;
   budget.time_limit_s = o.check_time_limit_s;
+  if (o.nil_reads == "unknown") budget.nil_reads = NilReads::kUnknown;
   RunVerdict verdict = check_run(*workload, history, budget);
   verdict.results["run"] = {{"dir", dir.string()}, {"analyzed", true}};
   if (!o.output.empty()) {
@@ -77,6 +82,10 @@ void add_analyze_commands(CLI::App& app, CommandAction& action) {
                   "Write the results here (default: RUN_DIR/results.json if it has none)");
   cmd->add_option("--check-time-limit", o->check_time_limit_s,
                   "Seconds the linearizability search may take (0: no limit)");
+  cmd->add_option("--nil-reads", o->nil_reads,
+                  "register runs: a nil read means the register held nil (value, the default) "
+                  "or an unknown value that matches any state (unknown, as Knossos reads it)")
+      ->check(CLI::IsMember({"value", "unknown"}));
   cmd->callback([o, &action] {
     action = [o] { return analyze(*o); };
   });

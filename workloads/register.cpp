@@ -108,6 +108,7 @@ class RegisterWorkload final : public Workload {
     options.threads = budget.threads;
     options.time_limit_s = budget.time_limit_s;
     options.memory_limit_mib = budget.memory_limit_mib;
+    options.nil_reads = budget.nil_reads;
     options.all_keys = true;  // report every bad key, not just the first found
     CheckResult result = check_linearizable(client, options);
     return WorkloadCheck{result.verdict, result.to_json(), result.summary()};

@@ -65,6 +65,7 @@ struct CheckBudget {
   double time_limit_s = 0;          // 0: none
   std::size_t memory_limit_mib = 0; // 0: the checker's default
   int threads = 0;                  // 0: all cores
+  NilReads nil_reads = NilReads::kValue;  // register: what a nil read means (`--nil-reads`)
 };
 
 struct WorkloadCheck {

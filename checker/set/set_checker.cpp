@@ -74,18 +74,19 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
             [](const Read& a, const Read& b) { return a.completion < b.completion; });
   result.reads = reads.size();
 
-  // A read listing an element twice is no state of a set.
+  // A read listing an element twice is no state of a set. From here on each read holds
+  // each element once (sorted), so a repeat counts once for lost, stale and the rest.
   std::unordered_set<std::int64_t> duplicated;
-  for (const Read& r : reads) {
-    std::vector<std::int64_t> sorted = r.elements;
-    std::sort(sorted.begin(), sorted.end());
+  for (Read& r : reads) {
+    std::sort(r.elements.begin(), r.elements.end());
     bool repeats = false;
-    for (std::size_t i = 1; i < sorted.size(); ++i) {
-      if (sorted[i] != sorted[i - 1]) continue;
-      duplicated.insert(sorted[i]);
+    for (std::size_t i = 1; i < r.elements.size(); ++i) {
+      if (r.elements[i] != r.elements[i - 1]) continue;
+      duplicated.insert(r.elements[i]);
       repeats = true;
     }
     if (!repeats) continue;
+    r.elements.erase(std::unique(r.elements.begin(), r.elements.end()), r.elements.end());
     if (result.duplicate_reads++ == 0) result.first_duplicate_read = history.ops[r.invoke].index;
   }
   result.duplicated.assign(duplicated.begin(), duplicated.end());

@@ -79,10 +79,11 @@ class Run {
     r_.stage_ms["infer"] = ms_since(t);
     const bool process = h_.processes_known, realtime = true;
     t = Clock::now();
-    const bool data_edges = !deps.edges.empty();
-    const std::size_t before_order = deps.edges.size();
+    // Elle's empty transaction graph: no committed txn depends on another. Real-time and
+    // process order alone close no cycle, so they do not count (Elle counts them for the
+    // models it adds them for).
+    r_.empty_transaction_graph = deps.edges.empty();
     const std::uint32_t time_nodes = add_order_edges(h_, deps.edges, process, realtime);
-    r_.empty_transaction_graph = !data_edges && !orders_two_txns(deps.edges, before_order);
     const auto n = static_cast<std::uint32_t>(h_.txns.size());
     // Building needs the edge list plus a packed copy (8 bytes each) and the result.
     note_memory(h_.memory_bytes() + deps.edges.capacity() * sizeof(Edge) + deps.edges.size() * 13 +
@@ -108,21 +109,6 @@ class Run {
   }
 
  private:
-  // Whether the order edges from `first` on put one txn before another in an order the
-  // requested model judges (real time, or process order).
-  bool orders_two_txns(const std::vector<Edge>& edges, std::size_t first) const {
-    const ConsistencyModel* m = find_consistency_model(o_.consistency_model);
-    const bool rt = needs_realtime_order(*m), po = needs_process_order(*m);
-    const auto n = static_cast<std::uint32_t>(h_.txns.size());
-    for (std::size_t i = first; i < edges.size(); ++i) {
-      const Edge& e = edges[i];
-      if (po && e.type == kProcess) return true;
-      // A realtime edge into a txn comes from a time node, which exists only after an
-      // ok completion: some txn completed before this one was invoked.
-      if (rt && e.type == kRealtime && e.from >= n && e.to < n) return true;
-    }
-    return false;
-  }
 
   void note_memory(std::size_t bytes) { r_.peak_memory_bytes = std::max(r_.peak_memory_bytes, bytes); }
 
@@ -211,7 +197,7 @@ class Run {
       }
       if (violated) {
         r_.violated_models.push_back(m.name);
-      } else if (open) {
+      } else if (open || (analysed && r_.empty_transaction_graph)) {  // nothing to judge
         r_.undecided_models.push_back(m.name);
       } else {
         satisfied.push_back(m.name);
@@ -238,6 +224,10 @@ class Run {
       r_.verdict = Verdict::kUnknown;
       if (!cut_.empty()) {
         r_.reason = cut_;
+      } else if (r_.empty_transaction_graph) {
+        r_.reason = "empty transaction graph: no committed transaction read, overwrote or "
+                    "followed another's, so there is no dependency to check (Elle answers "
+                    "unknown too)";
       } else if (!r_.undecided_anomalies.empty()) {
         r_.reason = "the search for " + join(r_.undecided_anomalies) +
                     " was cut short (raise --max-starts or the time limit)";
@@ -245,11 +235,6 @@ class Run {
         r_.reason = "process order unknown: the history names no processes, so " +
                     o_.consistency_model + " (a session guarantee) cannot be judged";
       }
-    } else if (r_.empty_transaction_graph) {
-      r_.verdict = Verdict::kUnknown;
-      r_.reason = "empty transaction graph: no committed transaction read, overwrote or "
-                  "followed another's, so there is no dependency to check (Elle answers "
-                  "unknown too)";
     } else {
       r_.verdict = Verdict::kValid;
     }

@@ -13,10 +13,10 @@
 // `unknown` (never a guess) when the time or memory limit cut the analysis before the
 // requested model could be decided; the reason says which. Also `unknown`, as Elle
 // answers (:empty-transaction-graph), when nothing else made the history invalid and no
-// committed transaction depends on another: no ww, wr or rw edge, nor (for a model that
-// orders transactions in real time or per process) any such order between two of them.
-// Such a history shows nothing to check: its writes were never observed, so a cycle
-// through them could neither be seen nor ruled out.
+// committed transaction depends on another: no ww, wr or rw edge. Such a history shows
+// nothing to check: its writes were never observed, so a cycle through them could neither
+// be seen nor ruled out (real-time and process order alone close no cycle, so unlike Elle
+// they do not count). Every model not violated is then listed in undecided_models.
 //
 // Without processes (History::processes_known false) there is no process order: no
 // process edges, and the session models (which proscribe -process cycles but not

@@ -22,7 +22,8 @@ std::vector<ConsistencyModel> make_models() {
   const Names structural = {"internal", "duplicate-elements", "incompatible-order",
                             "garbage-read"};
   const Names ru = plus(structural, {"G0"});
-  // future-read is a trivial G1c (T -wr-> T), as in Elle.
+  // future-read is a one-transaction G1c (T -wr-> T). Elle proscribes it from read-atomic
+  // up, which excludes its read-committed and repeatable-read; faultline from G1c's level.
   const Names rc = plus(ru, {"G1a", "G1b", "G1c", "future-read", "dirty-update"});
   const Names si = plus(rc, {"G-single", "G-nonadjacent", "lost-update"});
   const Names rr = plus(si, {"G2-item"});

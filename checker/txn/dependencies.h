@@ -88,7 +88,8 @@ Dependencies infer_rw_register(const TxnHistory& history);
 // kInternal when a read disagrees with the txn's earlier reads and writes of the key;
 // kFutureRead when a read already shows a value that a later micro-op of the same txn
 // appends (list-append) or writes (rw-register). Values are unique per key, so such a
-// read saw the txn's own future: a trivial cycle T -wr-> T, which Elle counts as G1c.
+// read saw the txn's own future: a one-transaction cycle T -wr-> T (circular information
+// flow, G1c), proscribed from read-committed up (Elle: from read-atomic up).
 void find_internal_anomalies(const TxnHistory& history, std::vector<Case>& out);
 // What the read `read_mop` of `txn` should have returned, given the txn's earlier
 // micro-ops on that key, in words (for explaining a kInternal case).

@@ -216,8 +216,8 @@ AnomalyExample Explainer::explain(const Case& c) const {
                 (h_.workload == Workload::kListAppend ? "appends " : "writes ") + val(c.value) +
                 " to " + k + " only later, in micro-op " +
                 std::to_string(c.other_mop - h_.txns[c.txn].mop_begin + 1) +
-                ": it observed its own future (future read, an internal inconsistency Elle " +
-                "counts as G1c)";
+                ": it observed its own future (future read: information flowing from T to itself, a " +
+                "one-transaction G1c)";
       break;
     case CaseType::kLostUpdate:
       ex.text = name(c.txn) + " and " + name(c.other) + " both read " + k + " at the same version (" +

@@ -98,6 +98,13 @@ TEST(SetChecker, AReadListingAnElementTwiceIsDuplicated) {
   EXPECT_TRUE(r.stale.empty());  // the repeated element still counts as present once
   EXPECT_EQ(r.to_json().at("duplicated").at("count"), 1);
   EXPECT_NE(r.summary().find("lists 1 more than once"), std::string::npos) << r.summary();
+
+  // A final read listing an element twice still holds it: duplicated, not lost.
+  auto in_final = check_set(parse(adds() + read(6, "[2,1,2,3]", true)));
+  EXPECT_EQ(in_final.verdict, Verdict::kInvalid) << in_final.summary();
+  EXPECT_EQ(in_final.duplicated, (std::vector<std::int64_t>{2}));
+  EXPECT_TRUE(in_final.lost.empty()) << in_final.summary();
+  EXPECT_EQ(in_final.recovered, (std::vector<std::int64_t>{3}));
 }
 
 TEST(SetChecker, WithoutAnySuccessfulReadTheVerdictIsUnknown) {
