@@ -19,7 +19,7 @@
 #include "checker/set/set_checker.h"
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
-#include "tests/run/subprocess.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/local_cluster.h"
 
 namespace faultline {
