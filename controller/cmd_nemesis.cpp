@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "checker/history/jsonl.h"
 #include "checker/history/operation.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
@@ -62,8 +63,8 @@ class CliRecorder {
     std::lock_guard lock(mutex_);
     op.index = index_++;
     if (file_.is_open()) {
-      file_ << boost::json::serialize(to_json(op)) << '\n';
-      file_.flush();
+      writer_.write(op);
+      writer_.flush();
     }
     std::cout << op.f << ":\n";
     for (const auto& line : nm::describe_operation(op)) std::cout << "  " << line << '\n';
@@ -73,6 +74,7 @@ class CliRecorder {
  private:
   std::mutex mutex_;
   std::ofstream file_;
+  JsonlWriter writer_{file_};  // the history's one serialiser (checker/history/jsonl.h)
   std::int64_t index_ = 0;
 };
 

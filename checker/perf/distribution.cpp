@@ -4,14 +4,12 @@
 #include <cmath>
 
 namespace faultline {
-namespace {
 
 double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
   auto at = static_cast<std::size_t>(std::lround(q * static_cast<double>(sorted.size() - 1)));
   return sorted[std::min(at, sorted.size() - 1)];
 }
-
-}  // namespace
 
 double round3(double v) {
   return std::round(v * 1000) / 1000;

@@ -21,6 +21,9 @@ struct Distribution {
 // Sorts `sample` in place.
 Distribution distribution_of(std::vector<double>& sample);
 
+// The nearest-rank quantile q (0..1) of an ascending sample; 0 for an empty one.
+double quantile(const std::vector<double>& sorted, double q);
+
 // Rounds to 3 decimals (for JSON people read).
 double round3(double v);
 

@@ -1,36 +1,17 @@
 #include "controller/run/analysis.h"
 
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
-#include "checker/history/input_error.h"
+#include "checker/history/jsonl.h"
+#include "checker/perf/performance.h"
 #include "controller/exit_codes.h"
-#include "controller/run/perf.h"
 
 namespace faultline {
 
 History read_run_history(const std::filesystem::path& file,
                          const std::function<void(const std::string&)>& warn) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputMissing(file.string() + ": cannot open history file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!text.empty() && text.back() != '\n') {
-    std::size_t start = text.rfind('\n');
-    start = start == std::string::npos ? 0 : start + 1;
-    boost::json::error_code ec;
-    boost::json::value last = boost::json::parse(std::string_view(text).substr(start), ec);
-    if (ec || !last.is_object()) {
-      std::size_t line = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-      if (warn) {
-        warn(file.string() + ":" + std::to_string(line) +
-             ": dropped a torn last line (the run was killed while writing it)");
-      }
-      text.resize(start);
-    }
-  }
-  std::istringstream stream(text);
-  return read_history(stream, file.string(), HistoryFormat::kJsonl);
+  return read_jsonl_dropping_torn_line(file.string(), warn);
 }
 
 RunVerdict check_run(const Workload& workload, const History& history, const CheckBudget& budget) {

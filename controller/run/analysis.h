@@ -13,9 +13,10 @@
 
 namespace faultline {
 
-// Reads a run's history.jsonl. A controller killed mid-write can leave a torn last line (no
-// newline, not a whole JSON object): it is dropped and `warn` is told; everything before it
-// is kept. Any other malformed line is an InputError as usual. Throws InputMissing if absent.
+// Reads a run's history.jsonl (read_jsonl_dropping_torn_line, checker/history/jsonl.h). A
+// controller killed mid-write can leave a torn last line (no newline, not a whole JSON
+// object): it is dropped and `warn` is told; everything before it is kept. Any other
+// malformed line is an InputError as usual. Throws InputMissing if absent.
 History read_run_history(const std::filesystem::path& file,
                          const std::function<void(const std::string&)>& warn);
 

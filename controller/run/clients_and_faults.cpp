@@ -1,5 +1,5 @@
 // ClientsAndFaults (phases.h): client workers and the nemesis schedule, side by side, until
-// the time limit, Ctrl-C or RunContext::stop.
+// the time limit or Ctrl-C.
 
 #include <thread>
 
@@ -13,20 +13,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Until the time limit, unless interrupted or stopped first.
+// Until the time limit, unless interrupted first.
 void wait_for_time_limit(RunContext& run) {
   using Clock = RunContext::Clock;
   auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                      std::chrono::duration<double>(run.plan.config.time_limit_s));
-  std::stop_token stop = run.stop.get_token();
-  while (Clock::now() < deadline && !run.interrupted.load() && !stop.stop_requested()) {
-    std::this_thread::sleep_for(50ms);
-  }
-  if (run.interrupted.load()) {
-    run.log.line("interrupted: ending the run early");
-  } else if (stop.stop_requested()) {
-    run.log.line("stopped: ending the run early");
-  }
+  while (Clock::now() < deadline && !run.interrupted.load()) std::this_thread::sleep_for(50ms);
+  if (run.interrupted.load()) run.log.line("interrupted: ending the run early");
 }
 
 // The schedule of the plan's faults; none without faults. Every fault it records goes to the

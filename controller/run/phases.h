@@ -5,7 +5,7 @@
 //                     history file and its recorder; the workload's setup operations; the
 //                     adapter's watcher attached to the history (Database::attach_history)
 //   ClientsAndFaults  client workers and the nemesis schedule (own thread) until the time
-//                     limit, Ctrl-C or RunContext::stop; then no new fault, the clients
+//                     limit or Ctrl-C; then no new fault, the clients
 //                     finish their requests in flight (clients_and_faults.cpp)
 //   Recover           waits for a healthy cluster when there were faults or final reads
 //   FinalPhase        the workload's final phase (workloads/final_phase.h); closes the history

@@ -4,18 +4,14 @@
 // ClientsAndFaults leaves the nemesis' errors, Check leaves the history read back and the
 // verdict.
 //
-// Seams kept on purpose:
-//  - `stop` ends the clients-and-faults phase early from any thread (Ctrl-C sets it too), e.g.
-//    a checker that reads the history while it is written and has seen enough.
-//  - the recorder is made in one place, Prepare (open_recorder in phases.cpp): anything that
-//    wants each operation as it is recorded attaches there.
+// The recorder is made in one place, Prepare (open_recorder in phases.cpp): anything that
+// wants each operation as it is recorded attaches there.
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -53,7 +49,6 @@ struct RunContext {
   RunLog log;
   std::unique_ptr<Workload> workload;
   adapters::ClientOptions client_options;  // the clients' (and convergence reads')
-  std::stop_source stop;                   // request_stop(): the clients stop early
 
   // Prepare: the history being written.
   std::ofstream history_file;

@@ -8,7 +8,7 @@
 
 #include "nemesis/errors.h"
 #include "nemesis/faketime.h"
-#include "tests/nemesis/cluster_fixture.h"
+#include "tests/nemesis/nemesis_fixture.h"
 
 namespace faultline::nemesis::testing {
 namespace {

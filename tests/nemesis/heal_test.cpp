@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/nemesis/cluster_fixture.h"
+#include "tests/nemesis/nemesis_fixture.h"
 
 extern char** environ;
 
@@ -100,7 +100,7 @@ TEST_F(HealTest, HealAfterSigkilledScheduleLeavesNoRuleQdiscOffsetOrPausedProces
 }
 
 TEST(DoneWhen, ClusterUpPartitionHealClusterDownAsTyped) {
-  const std::string cluster = cluster_name("typed");
+  const std::string cluster = unique_cluster_name("typed");
   ScopedCluster guard_name_only_for_cleanup_on_failure(cluster, 3);  // brought up here ...
   // ... and again by the command, which replaces a cluster of the same name, as a person would.
   EXPECT_EQ(faultline({"cluster", "up", "--name", cluster, "--nodes", "3"}), 0);

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "nemesis/firewall.h"
-#include "tests/nemesis/cluster_fixture.h"
+#include "tests/nemesis/nemesis_fixture.h"
 
 namespace faultline::nemesis::testing {
 namespace {

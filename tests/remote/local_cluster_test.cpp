@@ -8,7 +8,7 @@
 #include "remote/errors.h"
 #include "remote/local_exec.h"
 #include "remote/node_set.h"
-#include "tests/remote/test_cluster.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline::remote {
 namespace {

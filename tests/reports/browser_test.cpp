@@ -20,7 +20,7 @@
 #include "tests/reports/browser_support.h"
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
-#include "tests/run/subprocess.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/local_cluster.h"
 
 namespace faultline {

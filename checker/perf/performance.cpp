@@ -1,10 +1,11 @@
-#include "controller/run/perf.h"
+#include "checker/perf/performance.h"
 
 #include <algorithm>
 #include <map>
 #include <vector>
 
 #include "checker/history/pairing.h"
+#include "checker/perf/distribution.h"
 
 namespace faultline {
 namespace {
@@ -14,15 +15,9 @@ struct Tally {
   std::vector<double> latencies_ms;  // ok operations
 };
 
-double quantile(std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  auto at = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5);
-  return sorted[std::min(at, sorted.size() - 1)];
-}
-
+// p90 rather than Distribution's p95: results.json has always carried these four.
 boost::json::object latency_json(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
-  auto round3 = [](double x) { return static_cast<double>(static_cast<long long>(x * 1000 + 0.5)) / 1000; };
   return {{"p50", round3(quantile(v, 0.5))},
           {"p90", round3(quantile(v, 0.9))},
           {"p99", round3(quantile(v, 0.99))},

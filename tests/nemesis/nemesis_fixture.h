@@ -1,7 +1,7 @@
 #pragma once
-// A local cluster of its own for each integration test, named uniquely (so tests running in
-// parallel and a user's own cluster never meet), and taken down by the destructor even when
-// the test fails: every namespace, process and the nemesis state directory go with it.
+// The nemesis tests' fixture: a local cluster of the test's own (tests/support/local_cluster.h),
+// its nodes and a NemesisContext recording into ops_; healed, then taken down, by the
+// destructor even when the test fails.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,45 +14,18 @@
 
 #include "nemesis/context.h"
 #include "nemesis/fault.h"
-#include "remote/local_cluster.h"
 #include "remote/node_set.h"
+#include "tests/support/local_cluster.h"
 
 namespace faultline::nemesis::testing {
 
-class ScopedCluster {
- public:
-  ScopedCluster(std::string name, int nodes) : name_(std::move(name)) {
-    file_ = remote::cluster_up({name_, nodes, {}});
-  }
-  ~ScopedCluster() {
-    try {
-      remote::cluster_down(name_);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "cluster_down(" << name_ << "): " << e.what();
-    }
-    std::error_code ec;
-    std::filesystem::remove_all("/run/faultline/nemesis/" + name_, ec);
-  }
-  ScopedCluster(const ScopedCluster&) = delete;
-  ScopedCluster& operator=(const ScopedCluster&) = delete;
-
-  const std::string& name() const { return name_; }
-  const remote::NodesFile& file() const { return file_; }
-
- private:
-  std::string name_;
-  remote::NodesFile file_;
-};
-
-// "nm<pid>-<tag>": a valid cluster name (lowercase, digits, '-').
-inline std::string cluster_name(const std::string& tag) {
-  return "nm" + std::to_string(::getpid() % 100000) + "-" + tag;
-}
+using faultline::testing::ScopedCluster;
+using faultline::testing::unique_cluster_name;
 
 class NemesisTest : public ::testing::Test {
  protected:
   void bring_up(const std::string& tag, int nodes, NemesisHooks hooks = {}) {
-    cluster_ = std::make_unique<ScopedCluster>(cluster_name(tag), nodes);
+    cluster_ = std::make_unique<ScopedCluster>(unique_cluster_name(tag), nodes);
     nodes_ = std::make_unique<remote::NodeSet>(cluster_->file().nodes);
     context_ = std::make_unique<NemesisContext>(
         *nodes_, [this](Operation op) {

@@ -7,7 +7,7 @@
 
 #include "controller/compare/modes.h"
 #include "controller/errors.h"
-#include "tests/run/subprocess.h"
+#include "tests/support/subprocess.h"
 
 namespace faultline {
 namespace {

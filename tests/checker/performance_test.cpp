@@ -1,0 +1,48 @@
+// The performance figures of results.json (checker/perf/performance.h), computed from the
+// history alone: what `faultline test` and `faultline analyze` both print.
+
+#include <gtest/gtest.h>
+
+#include "checker/perf/performance.h"
+#include "tests/checker/history_builder.h"
+
+namespace faultline {
+namespace {
+
+TEST(PerformanceSummary, CountsOutcomesAndMeasuresOkLatencyPerFunction) {
+  // Over 1 s: three ok writes (10, 20, 30 ms), a failed write, a read that never completes.
+  History h = testing::HistoryBuilder()
+                  .write(0, 1, 0, 10)
+                  .write(1, 2, 100, 120)
+                  .write(2, 3, 200, 230)
+                  .op(3, "write", 4, 300, 305, "fail")
+                  .read(4, nullptr, 400, -1)
+                  .write(5, 5, 900, 1000, "ok")
+                  .build();
+  boost::json::object perf = performance_summary(h);
+  EXPECT_EQ(perf["operations"].as_uint64(), 6u);
+  EXPECT_DOUBLE_EQ(perf["duration_s"].as_double(), 1.0);
+  EXPECT_DOUBLE_EQ(perf["ok_ops_s"].as_double(), 4.0);
+  // Completed: 4 ok, 1 fail, plus the read whose outcome is unknown (info).
+  EXPECT_DOUBLE_EQ(perf["throughput_ops_s"].as_double(), 6.0);
+  const auto& latency = perf["latency_ms"].as_object();
+  EXPECT_DOUBLE_EQ(latency.at("p50").as_double(), 30);  // nearest rank of {10, 20, 30, 100}
+  EXPECT_DOUBLE_EQ(latency.at("max").as_double(), 100);
+  const auto& write = perf["by_f"].at("write").as_object();
+  EXPECT_EQ(write.at("count").as_uint64(), 5u);
+  EXPECT_EQ(write.at("ok").as_uint64(), 4u);
+  EXPECT_EQ(write.at("fail").as_uint64(), 1u);
+  const auto& read = perf["by_f"].at("read").as_object();
+  EXPECT_EQ(read.at("info").as_uint64(), 1u);
+  EXPECT_DOUBLE_EQ(read.at("latency_ms").at("max").as_double(), 0);  // no ok read
+}
+
+TEST(PerformanceSummary, AnEmptyHistoryHasZeroFigures) {
+  boost::json::object perf = performance_summary(History{});
+  EXPECT_EQ(perf["operations"].as_uint64(), 0u);
+  EXPECT_DOUBLE_EQ(perf["throughput_ops_s"].as_double(), 0);
+  EXPECT_DOUBLE_EQ(perf["latency_ms"].at("p99").as_double(), 0);
+}
+
+}  // namespace
+}  // namespace faultline
