@@ -11,11 +11,11 @@
 
 namespace faultline {
 
-bool is_txn_model(const std::string& model) { return txn::parse_workload(model).has_value(); }
+bool is_txn_model(const std::string& model) { return txn::parse_object_kind(model).has_value(); }
 
 int run_txn_check(const TxnCheckCommand& c) {
   txn::TxnCheckOptions options;
-  options.workload = *txn::parse_workload(c.model);
+  options.workload = *txn::parse_object_kind(c.model);
   if (!c.consistency_model.empty()) options.consistency_model = c.consistency_model;
   options.threads = c.threads;
   options.time_limit_s = c.time_limit;
@@ -49,9 +49,9 @@ int run_txn_check(const TxnCheckCommand& c) {
     std::cout << result.summary();
   }
   switch (result.verdict) {
-    case txn::Verdict::kValid: return kExitValid;
-    case txn::Verdict::kInvalid: return kExitInvalid;
-    case txn::Verdict::kUnknown: return kExitUnknown;
+    case Verdict::kValid: return kExitValid;
+    case Verdict::kInvalid: return kExitInvalid;
+    case Verdict::kUnknown: return kExitUnknown;
   }
   return kExitUnknown;
 }

@@ -63,12 +63,12 @@ class BankWorkload final : public Workload {
 
   std::vector<Operation> final_ops() const override { return final_read(); }
 
-  WorkloadCheck check(const History& history, const CheckBudget&) const override {
+  CheckerResult check(const History& history, const CheckBudget&) const override {
     BankCheckOptions options;
     for (std::size_t i = 0; i < options_.accounts; ++i) options.accounts.push_back(std::to_string(i));
     options.total = options_.total;
     BankCheckResult result = check_bank(history, options);
-    return WorkloadCheck{result.verdict, result.to_json(), result.summary()};
+    return checker_result(result);
   }
 };
 

@@ -41,9 +41,9 @@ class CounterWorkload final : public Workload {
 
   std::vector<Operation> final_ops() const override { return final_read(); }
 
-  WorkloadCheck check(const History& history, const CheckBudget&) const override {
+  CheckerResult check(const History& history, const CheckBudget&) const override {
     CounterCheckResult result = check_counter(history);
-    return WorkloadCheck{result.verdict, result.to_json(), result.summary()};
+    return checker_result(result);
   }
 };
 

@@ -93,7 +93,7 @@ class RegisterWorkload final : public Workload {
   // Every key read on every node until they agree (convergence_reads.h).
   void final_phase(FinalPhaseContext& context) const override { run_convergence_reads(context); }
 
-  WorkloadCheck check(const History& history, const CheckBudget& budget) const override {
+  CheckerResult check(const History& history, const CheckBudget& budget) const override {
     // Only the register's own operations: nemesis and any other records are not the model's.
     // The convergence reads after the final heal ("final": true on both records) are left to
     // checker/convergence: they read each node as it catches up, which is not a client's view.
@@ -111,7 +111,7 @@ class RegisterWorkload final : public Workload {
     options.nil_reads = budget.nil_reads;
     options.all_keys = true;  // report every bad key, not just the first found
     CheckResult result = check_linearizable(client, options);
-    return WorkloadCheck{result.verdict, result.to_json(), result.summary()};
+    return checker_result(result);
   }
 
  private:

@@ -43,11 +43,11 @@ class SetWorkload final : public Workload {
 
   std::vector<Operation> final_ops() const override { return final_read(); }
 
-  WorkloadCheck check(const History& history, const CheckBudget&) const override {
+  CheckerResult check(const History& history, const CheckBudget&) const override {
     SetCheckOptions options;
     options.stale_is_anomaly = options_.linearizable_reads;
     SetCheckResult result = check_set(history, options);
-    return WorkloadCheck{result.verdict, result.to_json(), result.summary()};
+    return checker_result(result);
   }
 };
 

@@ -68,7 +68,7 @@ class TxnGenerator final : public OpGenerator {
 
 class TxnWorkload final : public Workload {
  public:
-  TxnWorkload(const WorkloadOptions& o, txn::Workload kind) : Workload(o), kind_(kind) {
+  TxnWorkload(const WorkloadOptions& o, txn::ObjectKind kind) : Workload(o), kind_(kind) {
     if (!o.consistency_model.empty() && !txn::find_consistency_model(o.consistency_model)) {
       std::string known;
       for (const auto& m : txn::consistency_model_names()) known += (known.empty() ? "" : ", ") + m;
@@ -83,11 +83,11 @@ class TxnWorkload final : public Workload {
 
   std::unique_ptr<OpGenerator> generator(std::size_t worker, std::size_t workers) const override {
     return std::make_unique<TxnGenerator>(options_,
-                                          kind_ == txn::Workload::kListAppend ? "append" : "w",
+                                          kind_ == txn::ObjectKind::kListAppend ? "append" : "w",
                                           options_.read_share.value_or(0.5), worker, workers);
   }
 
-  WorkloadCheck check(const History& history, const CheckBudget& budget) const override {
+  CheckerResult check(const History& history, const CheckBudget& budget) const override {
     History client;
     client.source = history.source;
     client.format = history.format;
@@ -101,27 +101,24 @@ class TxnWorkload final : public Workload {
     options.time_limit_s = budget.time_limit_s;
     options.memory_limit_mib = budget.memory_limit_mib;
     txn::TxnCheckResult result = txn::check_transactions(client, options);
-    Verdict verdict = result.verdict == txn::Verdict::kValid     ? Verdict::kValid
-                      : result.verdict == txn::Verdict::kInvalid ? Verdict::kInvalid
-                                                                 : Verdict::kUnknown;
-    return WorkloadCheck{verdict, result.to_json(), result.summary()};
+    return checker_result(result);
   }
 
  private:
   std::string model() const {
     return options_.consistency_model.empty() ? "strict-serializable" : options_.consistency_model;
   }
-  txn::Workload kind_;
+  txn::ObjectKind kind_;
 };
 
 }  // namespace
 
 std::unique_ptr<Workload> make_list_append_workload(const WorkloadOptions& options) {
-  return std::make_unique<TxnWorkload>(options, txn::Workload::kListAppend);
+  return std::make_unique<TxnWorkload>(options, txn::ObjectKind::kListAppend);
 }
 
 std::unique_ptr<Workload> make_rw_register_workload(const WorkloadOptions& options) {
-  return std::make_unique<TxnWorkload>(options, txn::Workload::kRwRegister);
+  return std::make_unique<TxnWorkload>(options, txn::ObjectKind::kRwRegister);
 }
 
 }  // namespace faultline

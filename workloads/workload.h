@@ -25,6 +25,7 @@
 
 #include "checker/history/history.h"
 #include "checker/lin/check.h"
+#include "checker/result.h"
 #include "workloads/final_phase.h"
 
 namespace faultline {
@@ -68,12 +69,6 @@ struct CheckBudget {
   NilReads nil_reads = NilReads::kValue;  // register: what a nil read means (`--nil-reads`)
 };
 
-struct WorkloadCheck {
-  Verdict verdict = Verdict::kUnknown;
-  boost::json::object document;     // the checker's own result document
-  std::string summary;              // a few lines for a person
-};
-
 class Workload {
  public:
   virtual ~Workload() = default;
@@ -89,7 +84,7 @@ class Workload {
   // After the faults are healed and the cluster recovered. Default: each of final_ops() on
   // every node until ok (run_on_every_node_until_ok, 3 attempts).
   virtual void final_phase(FinalPhaseContext& context) const;
-  virtual WorkloadCheck check(const History& history, const CheckBudget& budget) const = 0;
+  virtual CheckerResult check(const History& history, const CheckBudget& budget) const = 0;
 
  protected:
   explicit Workload(WorkloadOptions options) : options_(std::move(options)) {}

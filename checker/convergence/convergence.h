@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "checker/history/history.h"
-#include "checker/lin/check.h"
+#include "checker/result.h"
 
 namespace faultline {
 

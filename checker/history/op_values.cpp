@@ -28,4 +28,20 @@ bool marked_final(const Operation& invoke) {
   return flag && flag->is_bool() && flag->get_bool();
 }
 
+std::string value_text(const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::null: return "nil";
+    case boost::json::kind::array: {
+      std::string out = "[";
+      bool first = true;
+      for (const auto& e : value.get_array()) {
+        out += (first ? "" : " ") + value_text(e);
+        first = false;
+      }
+      return out + "]";
+    }
+    default: return boost::json::serialize(value);
+  }
+}
+
 }  // namespace faultline

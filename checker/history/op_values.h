@@ -1,9 +1,11 @@
 #pragma once
 // Reading the values data-type checkers (set, counter) take from operations, with an
-// InputError naming the history's file and line when a value is not what it must be.
+// InputError naming the history's file and line when a value is not what it must be; and the
+// short text of a value that explanations quote.
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <string>
 
 #include "checker/history/history.h"
 #include "checker/history/operation.h"
@@ -22,5 +24,8 @@ const boost::json::value& cas_new_value(const History& history, const Operation&
 // Whether a workload marked this invocation as a final read ("final": true), made after
 // the faults have healed.
 bool marked_final(const Operation& invoke);
+
+// Short text of a JSON value for explanations: EDN-like, `nil` for null, strings quoted.
+std::string value_text(const boost::json::value& value);
 
 }  // namespace faultline

@@ -31,11 +31,10 @@
 
 #include "checker/history/history.h"
 #include "checker/lin/model.h"
+#include "checker/result.h"
 
 namespace faultline {
 
-enum class Verdict { kValid, kInvalid, kUnknown };
-std::string_view to_string(Verdict verdict);  // "valid" | "invalid" | "unknown"
 
 // The name given to --model is not a known model. what() lists the known ones.
 class UnknownModel : public std::invalid_argument {

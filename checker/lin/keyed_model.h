@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "checker/lin/model.h"
-#include "checker/models/interning.h"
+#include "checker/history/interning.h"
 
 namespace faultline {
 

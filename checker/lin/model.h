@@ -19,6 +19,8 @@
 
 #include <boost/json.hpp>
 
+#include "checker/history/op_values.h"
+
 namespace faultline {
 
 // An operation as a model compiles it. `result` is the completion's value for an
@@ -124,8 +126,5 @@ using ModelFactory = std::unique_ptr<PartitionModel> (*)(const ModelConfig& conf
 
 // nullptr when unknown.
 ModelFactory find_model(const std::string& name);
-
-// Short text of a JSON value for explanations: EDN-like, `nil` for null, strings quoted.
-std::string value_text(const boost::json::value& value);
 
 }  // namespace faultline

@@ -50,15 +50,6 @@ std::string ms(double v) {
 
 }  // namespace
 
-std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kValid: return "valid";
-    case Verdict::kInvalid: return "invalid";
-    case Verdict::kUnknown: return "unknown";
-  }
-  return "?";
-}
-
 boost::json::object CheckResult::to_json() const {
   boost::json::object doc;
   doc["schema"] = "faultline.results/1";

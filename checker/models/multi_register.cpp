@@ -14,7 +14,7 @@
 #include <unordered_map>
 
 #include "checker/lin/model.h"
-#include "checker/models/interning.h"
+#include "checker/history/interning.h"
 
 namespace faultline {
 namespace {

@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "checker/lin/model.h"
-#include "checker/models/interning.h"
+#include "checker/history/interning.h"
 
 namespace faultline {
 namespace {

@@ -13,7 +13,7 @@
 #include <unordered_set>
 
 #include "checker/lin/model.h"
-#include "checker/models/interning.h"
+#include "checker/history/interning.h"
 
 namespace faultline {
 namespace {

@@ -57,20 +57,4 @@ std::string joined_models() {
 UnknownModel::UnknownModel(const std::string& name)
     : std::invalid_argument("unknown model '" + name + "' (models: " + joined_models() + ")") {}
 
-std::string value_text(const boost::json::value& value) {
-  switch (value.kind()) {
-    case boost::json::kind::null: return "nil";
-    case boost::json::kind::array: {
-      std::string out = "[";
-      bool first = true;
-      for (const auto& e : value.get_array()) {
-        out += (first ? "" : " ") + value_text(e);
-        first = false;
-      }
-      return out + "]";
-    }
-    default: return boost::json::serialize(value);
-  }
-}
-
 }  // namespace faultline

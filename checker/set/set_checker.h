@@ -27,7 +27,7 @@
 #include <boost/json.hpp>
 
 #include "checker/history/history.h"
-#include "checker/lin/check.h"
+#include "checker/result.h"
 
 namespace faultline {
 

@@ -21,15 +21,6 @@
 
 namespace faultline::txn {
 
-std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kValid: return "valid";
-    case Verdict::kInvalid: return "invalid";
-    case Verdict::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
-
 namespace {
 
 std::string join(const std::vector<std::string>& names) {
@@ -74,7 +65,7 @@ class Run {
     note_memory(h_.memory_bytes());
     if (over_memory("the compiled history")) return finish();
     auto t = Clock::now();
-    Dependencies deps = h_.workload == Workload::kListAppend ? infer_list_append(h_)
+    Dependencies deps = h_.workload == ObjectKind::kListAppend ? infer_list_append(h_)
                                                              : infer_rw_register(h_);
     r_.stage_ms["infer"] = ms_since(t);
     const bool process = h_.processes_known, realtime = true;

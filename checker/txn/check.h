@@ -34,12 +34,11 @@
 #include <boost/json.hpp>
 
 #include "checker/history/history.h"
+#include "checker/result.h"
 #include "checker/txn/txn_history.h"
 
 namespace faultline::txn {
 
-enum class Verdict { kValid, kInvalid, kUnknown };
-std::string_view to_string(Verdict verdict);  // "valid" | "invalid" | "unknown"
 
 // The consistency model named is not known; what() lists the known ones.
 class UnknownConsistencyModel : public std::invalid_argument {
@@ -48,7 +47,7 @@ class UnknownConsistencyModel : public std::invalid_argument {
 };
 
 struct TxnCheckOptions {
-  Workload workload = Workload::kListAppend;
+  ObjectKind workload = ObjectKind::kListAppend;
   std::string consistency_model = "strict-serializable";
   int threads = 0;                 // 0: all cores
   double time_limit_s = 0;         // 0: none

@@ -118,7 +118,7 @@ bool list_consistent(const TxnHistory& h, const Mop& read, const KeyState& s) {
 const Mop* earlier_read_of(const TxnHistory& h, const Txn& txn, const Mop& write) {
   for (const Mop* p = h.begin(txn); p != &write; ++p) {
     if (p->kind != MopKind::kRead || p->key != write.key) continue;
-    if (h.workload == Workload::kListAppend) {
+    if (h.workload == ObjectKind::kListAppend) {
       const Value* list = h.list(*p);
       if (std::find(list, list + p->list_size, write.value) != list + p->list_size) return p;
     } else if (p->value == write.value) {
@@ -132,7 +132,7 @@ const Mop* earlier_read_of(const TxnHistory& h, const Txn& txn, const Mop& write
 
 void find_internal_anomalies(const TxnHistory& h, std::vector<Case>& out) {
   tbb::enumerable_thread_specific<std::vector<Case>> found;
-  const bool lists = h.workload == Workload::kListAppend;
+  const bool lists = h.workload == ObjectKind::kListAppend;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, h.txns.size(), 4096), [&](auto range) {
     std::vector<KeyState> states;
     for (std::size_t t = range.begin(); t != range.end(); ++t) {
@@ -195,7 +195,7 @@ std::string expected_internal_read(const TxnHistory& h, std::uint32_t txn, std::
     } else if (m->kind == MopKind::kWrite) {
       s.value = m->value;
       s.wrote = s.known = true;
-    } else if (h.workload == Workload::kListAppend) {
+    } else if (h.workload == ObjectKind::kListAppend) {
       s.list.assign(h.list(*m), h.list(*m) + m->list_size);
       s.known = true;
     } else {
@@ -204,7 +204,7 @@ std::string expected_internal_read(const TxnHistory& h, std::uint32_t txn, std::
       s.wrote = false;
     }
   }
-  if (h.workload == Workload::kRwRegister) {
+  if (h.workload == ObjectKind::kRwRegister) {
     return h.values.text(s.value) + (s.wrote ? " (its own write)" : " (its earlier read)");
   }
   std::string list = "[";

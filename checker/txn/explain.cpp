@@ -51,7 +51,7 @@ boost::json::object Explainer::txn_json(std::uint32_t txn) const {
 }
 
 std::string Explainer::list_text(const Mop& read) const {
-  if (h_.workload == Workload::kRwRegister) return val(read.value);
+  if (h_.workload == ObjectKind::kRwRegister) return val(read.value);
   std::string s = "[";
   for (std::uint32_t i = 0; i < read.list_size; ++i) {
     if (i) s += ' ';
@@ -74,14 +74,14 @@ std::string Explainer::why_wr(std::uint32_t a, std::uint32_t b) const {
   for (const Mop* r = h_.begin(tb); r != h_.end(tb); ++r) {
     if (r->kind != MopKind::kRead || !r->read_known) continue;
     Value last = r->value;
-    if (h_.workload == Workload::kListAppend) {
+    if (h_.workload == ObjectKind::kListAppend) {
       const long ext = static_cast<long>(r->list_size) - r->own_before;
       if (ext <= 0) continue;
       last = h_.list(*r)[ext - 1];
     }
     for (const Mop* w = h_.begin(ta); w != h_.end(ta); ++w) {
       if (w->kind == MopKind::kRead || w->key != r->key || w->value != last) continue;
-      if (h_.workload == Workload::kListAppend) {
+      if (h_.workload == ObjectKind::kListAppend) {
         return name(b) + " read " + key(r->key) + " as " + list_text(*r) + ", which ends with " +
                name(a) + "'s append of " + val(last);
       }
@@ -98,7 +98,7 @@ std::string Explainer::why_ww(std::uint32_t a, std::uint32_t b) const {
     if (wb->kind == MopKind::kRead) continue;
     for (const Mop* wa = h_.begin(ta); wa != h_.end(ta); ++wa) {
       if (wa->kind == MopKind::kRead || wa->key != wb->key || !wa->final_write) continue;
-      if (h_.workload == Workload::kListAppend) {
+      if (h_.workload == ObjectKind::kListAppend) {
         const long pa = position(wa->key, wa->value), pb = position(wb->key, wb->value);
         if (pa < 0 || (pb >= 0 && pb < pa)) continue;
         const Mop& order = h_.mops[deps_.version_order[wa->key]];
@@ -130,7 +130,7 @@ std::string Explainer::why_rw(std::uint32_t a, std::uint32_t b) const {
     if (r->kind != MopKind::kRead || !r->read_known) continue;
     for (const Mop* w = h_.begin(tb); w != h_.end(tb); ++w) {
       if (w->kind == MopKind::kRead || w->key != r->key) continue;
-      if (h_.workload == Workload::kListAppend) {
+      if (h_.workload == ObjectKind::kListAppend) {
         const long ext = static_cast<long>(r->list_size) - r->own_before;
         if (ext < 0 || std::find(h_.list(*r), h_.list(*r) + ext, w->value) != h_.list(*r) + ext) {
           continue;
@@ -213,7 +213,7 @@ AnomalyExample Explainer::explain(const Case& c) const {
     case CaseType::kFutureRead:
       ex.text = name(c.txn) + " read " + k + " as " + seen + ", which already holds " +
                 val(c.value) + ", yet " + name(c.txn) + " itself " +
-                (h_.workload == Workload::kListAppend ? "appends " : "writes ") + val(c.value) +
+                (h_.workload == ObjectKind::kListAppend ? "appends " : "writes ") + val(c.value) +
                 " to " + k + " only later, in micro-op " +
                 std::to_string(c.other_mop - h_.txns[c.txn].mop_begin + 1) +
                 ": it observed its own future (future read: information flowing from T to itself, a " +

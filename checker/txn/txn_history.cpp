@@ -23,7 +23,7 @@ constexpr std::uint32_t kNone = UINT32_MAX;
 // its chunk; the earliest in history order is thrown.
 class Compiler {
  public:
-  Compiler(const History& history, Workload workload) : history_(history) {
+  Compiler(const History& history, ObjectKind workload) : history_(history) {
     out_.workload = workload;
     out_.source = history.source;
     out_.history_ops = history.ops.size();
@@ -216,7 +216,7 @@ class Compiler {
 
   void add_mop(Chunk& chunk, const Operation& op, const boost::json::value& json,
                std::uint32_t txn, bool ok) {
-    const bool list_append = out_.workload == Workload::kListAppend;
+    const bool list_append = out_.workload == ObjectKind::kListAppend;
     const char* expected = list_append ? "append and r" : "w and r";
     if (!json.is_array() || json.get_array().size() != 3 || !json.get_array()[0].is_string()) {
       fail(op, "malformed micro-op " + boost::json::serialize(json) +
@@ -373,13 +373,13 @@ class Compiler {
 
 }  // namespace
 
-std::string_view to_string(Workload workload) {
-  return workload == Workload::kListAppend ? "list-append" : "rw-register";
+std::string_view to_string(ObjectKind workload) {
+  return workload == ObjectKind::kListAppend ? "list-append" : "rw-register";
 }
 
-std::optional<Workload> parse_workload(std::string_view name) {
-  if (name == "list-append") return Workload::kListAppend;
-  if (name == "rw-register") return Workload::kRwRegister;
+std::optional<ObjectKind> parse_object_kind(std::string_view name) {
+  if (name == "list-append") return ObjectKind::kListAppend;
+  if (name == "rw-register") return ObjectKind::kRwRegister;
   return std::nullopt;
 }
 
@@ -421,7 +421,7 @@ std::size_t TxnHistory::memory_bytes() const {
   return bytes;
 }
 
-TxnHistory compile_txn_history(const History& history, Workload workload) {
+TxnHistory compile_txn_history(const History& history, ObjectKind workload) {
   return Compiler(history, workload).run();
 }
 

@@ -27,9 +27,11 @@
 
 namespace faultline::txn {
 
-enum class Workload : std::uint8_t { kListAppend, kRwRegister };
-std::string_view to_string(Workload workload);             // "list-append" | "rw-register"
-std::optional<Workload> parse_workload(std::string_view name);
+// What the micro-ops act on: lists appended to and read whole (Elle's list-append), or
+// registers written and read (rw-register). The transactional test of that name uses it.
+enum class ObjectKind : std::uint8_t { kListAppend, kRwRegister };
+std::string_view to_string(ObjectKind workload);  // "list-append" | "rw-register"
+std::optional<ObjectKind> parse_object_kind(std::string_view name);
 
 enum class MopKind : std::uint8_t { kAppend, kWrite, kRead };
 enum class Outcome : std::uint8_t { kOk, kFail, kInfo };
@@ -77,7 +79,7 @@ class ValueTable {
 };
 
 struct TxnHistory {
-  Workload workload = Workload::kListAppend;
+  ObjectKind workload = ObjectKind::kListAppend;
   std::string source;
   std::vector<Txn> txns;                  // in order of invocation
   std::vector<Mop> mops;                  // each txn's micro-ops, contiguous, in txn order
@@ -107,6 +109,6 @@ struct TxnHistory {
 // InputError naming the line for a client operation whose value is not a list of micro-ops,
 // a micro-op the workload does not know, a malformed micro-op, or a list-append value
 // appended twice to one key (values must be unique per key to infer version orders).
-TxnHistory compile_txn_history(const History& history, Workload workload);
+TxnHistory compile_txn_history(const History& history, ObjectKind workload);
 
 }  // namespace faultline::txn

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 #include "checker/history/history.h"
 #include "checker/history/jsonl.h"
 #include "checker/lin/check.h"

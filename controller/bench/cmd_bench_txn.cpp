@@ -1,6 +1,6 @@
 // `faultline bench txn`: figures for the transactional (Elle-style) checker.
 //
-// Generates list-append histories (checker/gen/list_append_history.h) of the given
+// Generates list-append histories (controller/bench/gen/list_append_history.h) of the given
 // sizes and checks each one, printing generation time, check time (compiling the txn
 // operations plus the whole analysis; the history is already in memory, as after a
 // run), throughput, the verdict and peak memory. Peak memory is the process's resident
@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "checker/gen/list_append_history.h"
+#include "controller/bench/gen/list_append_history.h"
 #include "checker/txn/check.h"
 #include "checker/txn/consistency_models.h"
 #include "controller/commands.h"
@@ -105,7 +105,7 @@ int run_bench_txn(const BenchTxnOptions& o) {
     const double gen_s = seconds_since(t);
 
     txn::TxnCheckOptions options;
-    options.workload = txn::Workload::kListAppend;
+    options.workload = txn::ObjectKind::kListAppend;
     options.consistency_model = o.consistency_model;
     options.threads = o.threads;
     const bool reset = reset_peak_rss();
@@ -120,7 +120,7 @@ int run_bench_txn(const BenchTxnOptions& o) {
     line << std::fixed << std::setprecision(3);
     line << "txns=" << size << " generate_s=" << gen_s << " check_s=" << check_s << " check_cpu_s=" << check_cpu_s
          << " txn_per_s=" << std::setprecision(0) << size / check_s << std::setprecision(3)
-         << " verdict=" << txn::to_string(result.verdict) << " peak_rss_mib=" << std::setprecision(0)
+         << " verdict=" << to_string(result.verdict) << " peak_rss_mib=" << std::setprecision(0)
          << peak << (reset ? "" : " (process peak; reset refused)")
          << " checker_mib=" << result.peak_memory_bytes / (1024.0 * 1024.0) << " edges=" << result.edges
          << " cyclic_components=" << result.cyclic_components;

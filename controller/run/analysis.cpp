@@ -15,7 +15,7 @@ History read_run_history(const std::filesystem::path& file,
 }
 
 RunVerdict check_run(const Workload& workload, const History& history, const CheckBudget& budget) {
-  WorkloadCheck check = workload.check(history, budget);
+  CheckerResult check = workload.check(history, budget);
   RunVerdict out;
   out.verdict = check.verdict;
   out.results = std::move(check.document);

@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 #include "checker/history/jsonl.h"
 #include "checker/lin/check.h"
 #include "tests/checker/reference/random_history.h"

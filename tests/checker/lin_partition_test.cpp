@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 #include "checker/history/input_error.h"
 #include "checker/history/pairing.h"
 #include "checker/lin/parallel_pairing.h"

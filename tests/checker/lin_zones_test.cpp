@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 #include "tests/checker/lin_test_util.h"
 
 namespace faultline {

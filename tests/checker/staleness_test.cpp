@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 #include "checker/history/input_error.h"
 #include "checker/lin/check.h"
 #include "history_builder.h"

@@ -221,7 +221,7 @@ TEST(TxnAnomalies, RwRegisterWriteSkew) {
                      {0, "ok", R"([["r","x",null],["w","y",1]])"},
                      {1, "ok", R"([["r","y",null],["w","x",1]])"},
                  }),
-                 Workload::kRwRegister);
+                 ObjectKind::kRwRegister);
   EXPECT_EQ(types(r), Set{"G2-item"});
   EXPECT_NE(explanation(r, "G2-item").find("T0 < T1 because T0 read key \"x\" as nil, before T1's "
                                            "write of 1"),
@@ -235,7 +235,7 @@ TEST(TxnAnomalies, RwRegisterAbortedIntermediateAndGarbageReads) {
                      {1, "ok", R"([["w","y",1],["w","y",2]])"},
                      {2, "ok", R"([["r","x",1],["r","y",1],["r","z",7]])"},
                  }),
-                 Workload::kRwRegister);
+                 ObjectKind::kRwRegister);
   EXPECT_EQ(types(r), (Set{"G1a", "G1b", "garbage-read"}));
 }
 
@@ -245,7 +245,7 @@ TEST(TxnAnomalies, RwRegisterLostUpdate) {
                      {1, "ok", R"([["r","x",1],["w","x",2]])"},
                      {2, "ok", R"([["r","x",1],["w","x",3]])"},
                  }),
-                 Workload::kRwRegister);
+                 ObjectKind::kRwRegister);
   EXPECT_TRUE(types(r).count("lost-update"));
   EXPECT_TRUE(violates(r, "snapshot-isolation"));
 }

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/gen/list_append_history.h"
+#include "controller/bench/gen/list_append_history.h"
 #include "checker/history/jsonl.h"
 #include "tests/checker/txn_test_util.h"
 
@@ -53,11 +53,11 @@ TEST(TxnCheck, VerdictFollowsTheRequestedModel) {
       {0, "ok", R"([["r","x",[]],["append","y",1]])"},
       {1, "ok", R"([["r","y",[]],["append","x",1]])"},
   });
-  EXPECT_EQ(check(h, Workload::kListAppend, "snapshot-isolation").verdict, Verdict::kValid);
-  auto rr = check(h, Workload::kListAppend, "repeatable-read");
+  EXPECT_EQ(check(h, ObjectKind::kListAppend, "snapshot-isolation").verdict, Verdict::kValid);
+  auto rr = check(h, ObjectKind::kListAppend, "repeatable-read");
   EXPECT_EQ(rr.verdict, Verdict::kInvalid);
   EXPECT_EQ(rr.reason, "repeatable-read proscribes G2-item");
-  EXPECT_THROW(check(h, Workload::kListAppend, "linearizable"), UnknownConsistencyModel);
+  EXPECT_THROW(check(h, ObjectKind::kListAppend, "linearizable"), UnknownConsistencyModel);
 }
 
 TEST(TxnCheck, UnknownMicroOpIsAnInputErrorNamingItsLine) {
@@ -73,7 +73,7 @@ TEST(TxnCheck, UnknownMicroOpIsAnInputErrorNamingItsLine) {
     EXPECT_NE(std::string(e.what()).find("unknown micro-op 'cas'"), std::string::npos) << e.what();
   }
   // rw-register does not know appends.
-  EXPECT_THROW(check(concurrent({{0, "ok", R"([["append","x",1]])"}}), Workload::kRwRegister),
+  EXPECT_THROW(check(concurrent({{0, "ok", R"([["append","x",1]])"}}), ObjectKind::kRwRegister),
                InputError);
 }
 

@@ -26,7 +26,7 @@ TEST(TxnPeerVerdicts, ListAppendReadOfTheTxnsOwnLaterAppendIsAFutureRead) {
       {0, "ok", R"([["r","x",[1]],["append","x",1]])"},
       {1, "ok", R"([["append","y",5],["r","y",[5]]])"},
   });
-  auto r = check(h, Workload::kListAppend, "read-committed");
+  auto r = check(h, ObjectKind::kListAppend, "read-committed");
   EXPECT_EQ(types(r), Set{"future-read"});
   EXPECT_EQ(r.verdict, Verdict::kInvalid) << r.summary();
   EXPECT_TRUE(violates(r, "read-committed"));
@@ -55,7 +55,7 @@ TEST(TxnPeerVerdicts, RwRegisterReadOfTheTxnsOwnLaterWriteIsAFutureRead) {
                      {1, "ok", R"([["w","y",1]])"},
                      {2, "ok", R"([["r","y",1]])"},
                  }),
-                 Workload::kRwRegister, "read-committed");
+                 ObjectKind::kRwRegister, "read-committed");
   EXPECT_EQ(types(r), Set{"future-read"});
   EXPECT_EQ(r.verdict, Verdict::kInvalid);
   EXPECT_NE(explanation(r, "future-read").find("writes 3 to key \"x\" only later"),
@@ -69,7 +69,7 @@ TEST(TxnPeerVerdicts, ReadingAnEarlierOwnWriteIsFine) {
                      {0, "ok", R"([["w","x",3],["r","x",3]])"},
                      {0, "ok", R"([["r","x",3],["w","x",4]])"},
                  }),
-                 Workload::kRwRegister);
+                 ObjectKind::kRwRegister);
   EXPECT_TRUE(types(r).empty()) << r.summary();
   EXPECT_EQ(r.verdict, Verdict::kValid) << r.summary();
 }
@@ -106,15 +106,15 @@ TEST(TxnPeerVerdicts, RealTimeOrderAloneIsNoDependency) {
   EXPECT_EQ(strict.verdict, Verdict::kUnknown) << strict.summary();
   EXPECT_TRUE(strict.strongest_satisfied.empty()) << strict.summary();
   EXPECT_EQ(strict.undecided_models.size(), 9u) << strict.summary();
-  EXPECT_EQ(check(h, Workload::kListAppend, "serializable").verdict, Verdict::kUnknown);
+  EXPECT_EQ(check(h, ObjectKind::kListAppend, "serializable").verdict, Verdict::kUnknown);
   // Elle's G1a example: a read of a failed write, nothing else. Unknown where G1a is
   // allowed, invalid where it is proscribed.
   const History g1a = sequential({
       {0, "fail", R"([["append","x",1]])"},
       {1, "ok", R"([["r","x",[1]]])"},
   });
-  EXPECT_EQ(check(g1a, Workload::kListAppend, "read-uncommitted").verdict, Verdict::kUnknown);
-  EXPECT_EQ(check(g1a, Workload::kListAppend, "read-committed").verdict, Verdict::kInvalid);
+  EXPECT_EQ(check(g1a, ObjectKind::kListAppend, "read-uncommitted").verdict, Verdict::kUnknown);
+  EXPECT_EQ(check(g1a, ObjectKind::kListAppend, "read-committed").verdict, Verdict::kInvalid);
 }
 
 // Jepsen rw-register tests record txns under f read, write and txn; Elle reads the
@@ -130,7 +130,7 @@ TEST(TxnPeerVerdicts, AnyFWhoseValueIsMicroOpsIsATransaction) {
 {"type":"invoke","process":3,"f":"read","value":[["r","x",null]]}
 {"type":"ok","process":3,"f":"read","value":[["r","x",1]]}
 )");
-  auto r = check(h, Workload::kRwRegister);
+  auto r = check(h, ObjectKind::kRwRegister);
   EXPECT_EQ(r.txns_ok, 4u);
   // process 3 read 1 after process 2 had overwritten it: a stale read in real time.
   EXPECT_EQ(types(r), Set{"G-single-realtime"}) << r.summary();
@@ -148,7 +148,7 @@ TEST(TxnPeerVerdicts, AValueThatIsNoListOfMicroOpsNamesTheLine) {
     check(parse(R"({"type":"invoke","process":0,"f":"read","value":null}
 {"type":"ok","process":0,"f":"read","value":3}
 )"),
-          Workload::kRwRegister);
+          ObjectKind::kRwRegister);
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("test.jsonl:2"), std::string::npos) << e.what();
@@ -169,11 +169,11 @@ TEST(TxnPeerVerdicts, WithoutProcessesNoProcessOrderIsClaimed) {
   EXPECT_FALSE(strict.processes_known);
   EXPECT_TRUE(strict.to_json().at("process_order").as_string().starts_with("unknown"));
   EXPECT_NE(strict.summary().find("process order unknown"), std::string::npos);
-  auto session = check(h, Workload::kListAppend, "strong-session-serializable");
+  auto session = check(h, ObjectKind::kListAppend, "strong-session-serializable");
   EXPECT_EQ(session.verdict, Verdict::kUnknown) << session.summary();
   EXPECT_NE(session.reason.find("process order unknown"), std::string::npos) << session.reason;
   h.processes_known = true;
-  EXPECT_EQ(check(h, Workload::kListAppend, "strong-session-serializable").verdict,
+  EXPECT_EQ(check(h, ObjectKind::kListAppend, "strong-session-serializable").verdict,
             Verdict::kValid);
 }
 

@@ -55,7 +55,7 @@ inline History sequential(const std::vector<T>& txns) {
   return read_history(in, "test.jsonl", HistoryFormat::kJsonl);
 }
 
-inline TxnCheckResult check(const History& h, Workload w = Workload::kListAppend,
+inline TxnCheckResult check(const History& h, ObjectKind w = ObjectKind::kListAppend,
                             const std::string& model = "strict-serializable") {
   TxnCheckOptions o;
   o.workload = w;

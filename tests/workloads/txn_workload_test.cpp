@@ -106,13 +106,13 @@ History write_skew() {
 TEST(ListAppendWorkload, JudgesAgainstTheConsistencyModelItWasGiven) {
   WorkloadOptions o;
   o.consistency_model = "snapshot-isolation";  // what PostgreSQL's REPEATABLE READ promises
-  WorkloadCheck si = make_workload("list-append", o)->check(write_skew(), CheckBudget{});
+  CheckerResult si = make_workload("list-append", o)->check(write_skew(), CheckBudget{});
   EXPECT_EQ(si.verdict, Verdict::kValid) << si.summary;
   EXPECT_NE(si.summary.find("G2-item"), std::string::npos) << si.summary;  // still reported
   EXPECT_EQ(si.document.at("consistency_model"), "snapshot-isolation");
 
   o.consistency_model = "serializable";
-  WorkloadCheck ser = make_workload("list-append", o)->check(write_skew(), CheckBudget{});
+  CheckerResult ser = make_workload("list-append", o)->check(write_skew(), CheckBudget{});
   EXPECT_EQ(ser.verdict, Verdict::kInvalid) << ser.summary;
 
   // Stored runs re-check with the same model (faultline analyze).

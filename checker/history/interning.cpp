@@ -1,6 +1,6 @@
-#include "checker/models/interning.h"
+#include "checker/history/interning.h"
 
-#include "checker/lin/model.h"
+#include "checker/history/op_values.h"
 
 namespace faultline {
 

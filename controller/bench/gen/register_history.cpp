@@ -1,4 +1,4 @@
-#include "checker/gen/register_history.h"
+#include "controller/bench/gen/register_history.h"
 
 #include <queue>
 #include <random>

@@ -1,4 +1,4 @@
-#include "checker/gen/list_append_history.h"
+#include "controller/bench/gen/list_append_history.h"
 
 #include <random>
 #include <unordered_map>

@@ -1,6 +1,7 @@
 #pragma once
-// Interning for models: JSON values and composite states become small integers, so
-// that the engine compares and hashes 64-bit handles instead of trees.
+// Interning of operation values, for the models and the lin engine: JSON values and composite
+// states become small integers, so that the engine compares and hashes 64-bit handles instead
+// of trees.
 
 #include <cstdint>
 #include <string>
