@@ -1,6 +1,8 @@
 #include "checker/history/history.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 #include <fstream>
 #include <iostream>
 
@@ -92,6 +94,53 @@ void assign_processes(History& history) {
   }
 }
 
+// A process whose operations are all completions (Elle's test histories list only the
+// `ok` operations, with a process) gets each invocation inferred right after the process's
+// previous completion, or at the start of the history for its first: a process runs one
+// operation at a time, so that is the earliest it can have been invoked. A process that
+// recorded any invocation keeps the strict pairing (an orphan completion there is refused).
+void infer_completion_only_invocations(History& history) {
+  std::unordered_set<std::int64_t> invoking;
+  bool orphans = false;
+  for (const Operation& op : history.ops) {
+    if (op.is_nemesis() || op.process_assigned || op.inferred_invoke) continue;
+    if (op.is_invoke()) invoking.insert(op.process);
+    else orphans = true;
+  }
+  if (!orphans) return;
+  std::unordered_map<std::int64_t, std::size_t> last;  // process -> output position + 1
+  std::vector<std::pair<std::size_t, Operation>> inferred;  // (insert before position, op)
+  for (std::size_t i = 0; i < history.ops.size(); ++i) {
+    const Operation& op = history.ops[i];
+    if (op.is_nemesis() || op.process_assigned || op.inferred_invoke || op.is_invoke() ||
+        invoking.count(op.process)) {
+      continue;
+    }
+    Operation invoke;
+    invoke.index = op.index;
+    invoke.type = OpType::kInvoke;
+    invoke.inferred_invoke = true;
+    invoke.process = op.process;
+    invoke.f = op.f;
+    invoke.key = op.key;
+    invoke.value = op.value;
+    invoke.line = op.line;
+    auto& at = last[op.process];
+    inferred.emplace_back(at, std::move(invoke));
+    at = i + 1;
+  }
+  std::stable_sort(inferred.begin(), inferred.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Operation> ops;
+  ops.reserve(history.ops.size() + inferred.size());
+  std::size_t k = 0;
+  for (std::size_t i = 0; i <= history.ops.size(); ++i) {
+    while (k < inferred.size() && inferred[k].first == i) ops.push_back(std::move(inferred[k++].second));
+    if (i < history.ops.size()) ops.push_back(std::move(history.ops[i]));
+  }
+  history.ops = std::move(ops);
+}
+
 std::size_t value_bytes(const boost::json::value& v);
 
 std::size_t object_bytes(const boost::json::object& o) {
@@ -162,6 +211,7 @@ History read_history(std::istream& in, const std::string& name,
     op = Operation{};
   }
   assign_processes(history);
+  infer_completion_only_invocations(history);
   return history;
 }
 

@@ -52,7 +52,9 @@ std::size_t history_memory_bytes(const History& history);
 
 // Reads a whole history. Operations without an index get their position; operations
 // without a process get one of their own, and processes_known becomes false (an
-// invocation never recorded is inferred at the start: see Operation::inferred_invoke).
+// invocation never recorded is inferred at the start: see Operation::inferred_invoke). A
+// process that recorded only completions (Elle's test histories) gets each invocation
+// inferred right after its previous completion.
 // Throws InputMissing if the file cannot be opened, InputError if it is malformed.
 History read_history(const std::string& path, std::optional<HistoryFormat> format = std::nullopt);
 // The same over an open stream.

@@ -39,7 +39,8 @@ struct Operation {
   // process of its own, and History::processes_known is false. Writers omit it again.
   bool process_assigned = false;
   // An invocation the source did not record (its completion came without one): placed at
-  // the start of the history, since when it was invoked is unknown. Writers skip it.
+  // the earliest it can have been invoked (the start of the history, or after the previous
+  // completion of its process), since when is unknown. Writers skip it.
   bool inferred_invoke = false;
   std::int64_t process = 0;          // kNemesisProcess for the nemesis
   std::string f;                     // e.g. "read", "write", "cas", "start-partition"; "" if absent

@@ -186,18 +186,26 @@ class KeyAnalysis {
     return w == kNone || failed(w) ? kNone : h_.mops[w].txn;
   }
 
-  void add_edges(const std::vector<std::uint32_t>& compatible) {
+  // ww edges along `writers` (the writer txn of each version in order; kNone skipped),
+  // then from the last one to every committed writer nobody read. Returns those writers.
+  std::vector<std::uint32_t> add_ww_chain(const std::vector<std::uint32_t>& writers) {
     std::uint32_t prev = kNone;
-    for (std::size_t i = 0; i < n_; ++i) {
-      const std::uint32_t t = writer_txn(i);
+    for (std::uint32_t t : writers) {
       if (t == kNone) continue;
       if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
       prev = t;
     }
-    const std::vector<std::uint32_t> unobserved = unobserved_writers();
+    std::vector<std::uint32_t> unobserved = unobserved_writers();
     for (std::uint32_t t : unobserved) {
       if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
     }
+    return unobserved;
+  }
+
+  void add_edges(const std::vector<std::uint32_t>& compatible) {
+    std::vector<std::uint32_t> writers(n_);
+    for (std::size_t i = 0; i < n_; ++i) writers[i] = writer_txn(i);
+    const std::vector<std::uint32_t> unobserved = add_ww_chain(writers);
     for (std::uint32_t r : compatible) {
       const Mop& m = h_.mops[r];
       const long ext = external_length(m);
@@ -246,16 +254,7 @@ class KeyAnalysis {
     for (std::size_t i = 0; i < n_; ++i) {
       if (position.try_emplace(order_[i], writer.size()).second) writer.push_back(writer_txn(i));
     }
-    std::uint32_t prev = kNone;
-    for (std::uint32_t t : writer) {
-      if (t == kNone) continue;
-      if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
-      prev = t;
-    }
-    const std::vector<std::uint32_t> unobserved = unobserved_writers();
-    for (std::uint32_t t : unobserved) {
-      if (prev != kNone && prev != t) out_.edges.push_back(Edge{prev, t, kWW});
-    }
+    const std::vector<std::uint32_t> unobserved = add_ww_chain(writer);
     for (std::uint32_t r : reads_) {
       const Mop& m = h_.mops[r];
       std::size_t next = 0;

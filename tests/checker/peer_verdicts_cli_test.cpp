@@ -69,6 +69,25 @@ TEST_F(PeerVerdictsCli, EmptyTransactionGraphIsUnknown) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// Elle's test histories often list only the ok operations, with or without a process:
+// each invocation is inferred (after the process's previous completion). A process that
+// recorded invocations still pairs strictly.
+TEST_F(PeerVerdictsCli, CompletionOnlyHistoriesAreRead) {
+  const std::string g1c = R"({:process 0, :type :ok, :value [[:append :x 1] [:r :y [1]]]}
+{:process 1, :type :ok, :value [[:append :x 2] [:append :y 1]]}
+{:process 1, :type :ok, :value [[:r :x [1 2]] [:r :y [1]]]}
+)";
+  Outcome r = faultline({"check", write("g1c.edn", g1c), "--model", "list-append"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("G1c"), std::string::npos) << r.out;
+  r = faultline({"check", write("orphan.edn", R"({:process 0, :type :invoke, :f :txn, :value [[:append :x 1]]}
+{:process 0, :type :ok, :f :txn, :value [[:append :x 1]]}
+{:process 0, :type :ok, :f :txn, :value [[:append :x 2]]}
+)"), "--model", "list-append"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("orphan.edn:3:"), std::string::npos) << r.err;
+}
+
 // Elle names an intermediate read G1b and G-single; a key whose reads disagree gives G1c too.
 TEST_F(PeerVerdictsCli, AnomalyNamesAsElleGivesThem) {
   const std::string g1b = write("g1b.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1] [:append :x 2]], :process 0}
