@@ -1,7 +1,7 @@
 #pragma once
 // A fixture for tests that run the real faultline binary on files they write: a private
 // directory per test (removed afterwards, pass or fail) and `faultline ARGS...` with its
-// exit code, stdout and stderr (tests/run/subprocess.h).
+// exit code, stdout and stderr (tests/support/subprocess.h).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/subprocess.h"
 
 namespace faultline::testing {
 

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <set>
 
-#include "tests/run/subprocess.h"
+#include "tests/support/subprocess.h"
 
 namespace faultline {
 namespace {
