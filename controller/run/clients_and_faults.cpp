@@ -25,7 +25,9 @@ void wait_for_time_limit(RunContext& run) {
   if (run.interrupted.load()) {
     run.log.line("interrupted: ending the run early");
   } else if (stop.stop_requested()) {
-    run.log.line("stopped: ending the run early");
+    run.log.line(run.stopped_early ? "stopped at the first proven violation: " +
+                                         std::string(run.stopped_early->at("reason").as_string())
+                                   : std::string("stopped: ending the run early"));
   }
 }
 
@@ -59,6 +61,7 @@ void ClientsAndFaults::run(RunContext& run) {
     std::string nemesis_error;
     ProgressDisplay progress(*run.recorder, run.faults, run.plan.config.time_limit_s, run.terminal,
                              run.log);
+    if (run.online) progress.show_online([&run] { return run.online->state(); });
     workers.start();
     std::jthread nemesis_thread;
     if (schedule) {
@@ -76,6 +79,7 @@ void ClientsAndFaults::run(RunContext& run) {
     workers.stop();
     if (nemesis_thread.joinable()) nemesis_thread.join();
     progress.stop();
+    if (run.online) run.online->clients_done();
     if (schedule) {
       for (const auto& e : schedule->errors()) run.log.line("nemesis error: " + e);
       if (!nemesis_error.empty()) {

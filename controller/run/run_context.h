@@ -22,6 +22,7 @@
 #include "adapters/db.h"
 #include "checker/history/history.h"
 #include "controller/run/analysis.h"
+#include "controller/run/online_run.h"
 #include "controller/run/progress.h"
 #include "controller/run/recorder.h"
 #include "controller/run/run_store.h"
@@ -59,6 +60,12 @@ struct RunContext {
   std::ofstream history_file;
   Clock::time_point origin;
   std::unique_ptr<HistoryRecorder> recorder;
+  // Prepare: the online check the recorder feeds (online_run.h); null when the workload has
+  // none. Check finishes it. Declared after the recorder: destroyed before it.
+  std::unique_ptr<OnlineRun> online;
+  // Set, before `stop` is requested, when --stop-on-invalid ended the client phase:
+  // results.json's "stopped_early" {at_ns, reason, operation, kind}.
+  std::optional<boost::json::object> stopped_early;
   // ClientsAndFaults.
   FaultTracker faults;
   std::optional<std::vector<std::string>> nemesis_errors;  // set when a nemesis ran

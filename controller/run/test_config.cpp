@@ -158,6 +158,7 @@ boost::json::object config_json(const TestPlan& plan) {
           {"recovery_timeout_s", number(c.recovery_timeout_s)},
           {"convergence_timeout_s", number(c.convergence_timeout_s)},
           {"check_time_limit_s", number(c.check_time_limit_s)},
+          {"stop_on_invalid", c.stop_on_invalid},
           {"store", c.store}};
 }
 
