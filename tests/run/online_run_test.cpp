@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -86,6 +89,19 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
 
   // The phases after the clients still ran: the heal is recorded, the final reads, the report.
   EXPECT_TRUE(fs::exists(run / "report.html"));
+  // The report says when and which operation, as a browser draws it (Debian's chromium).
+  if (::access("/usr/bin/chromium", X_OK) == 0) {
+    const fs::path dom = store_ / "report-dom.html";
+    const std::string command =
+        "timeout 90 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run "
+        "--disable-background-networking --user-data-dir=" + (store_ / "chromium").string() +
+        " --dump-dom file://" + (run / "report.html").string() + " > " + dom.string() + " 2>/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    std::ifstream in(dom);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("Stopped early"), std::string::npos);
+    EXPECT_NE(text.find("proved by operation #" + std::to_string(operation)), std::string::npos);
+  }
   EXPECT_TRUE(results.at("tradeoff").as_object().contains("converged"));
   // The online verdict, written beside the offline one, equals it.
   const auto& online = results.at("online").as_object();
