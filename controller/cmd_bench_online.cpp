@@ -153,7 +153,10 @@ int run_bench_online(const OnlineBenchOptions& o) {
   std::cout << "keys: " << keys_decided << " decided (" << s.valid << " valid, " << s.invalid
             << " invalid, " << s.unknown << " unknown), groups of " << o.history.keys << ", "
             << o.history.ops_per_key << " operations per key, " << o.history.processes
-            << " clients; at most " << peak_open_keys << " open at once\n";
+            << " clients; at most " << peak_open_keys << " open at once; checking them took "
+            << fixed(result.elapsed_ms, 0) << " ms in all ("
+            << fixed(keys_decided ? result.elapsed_ms * 1000 / static_cast<double>(keys_decided) : 0, 0)
+            << " us a key)\n";
   std::cout << "lag, completion to key decided (" << lags.total() << " completions): p50 "
             << fixed(lags.percentile_ms(0.50), 1) << " ms, p99 " << fixed(lags.percentile_ms(0.99), 1)
             << " ms, max " << fixed(lags.max_ms(), 1) << " ms   (target: p99 <= 1000 ms)\n";
