@@ -8,6 +8,8 @@
 
 namespace faultline {
 
+bool has_online_check(const std::string& workload) { return workload == "register" || workload == "bank"; }
+
 std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t concurrency,
                                            double key_time_limit_s,
                                            const std::filesystem::path& run_dir,

@@ -23,6 +23,9 @@
 
 namespace faultline {
 
+// Whether OnlineRun::make gives the workload named so an online check.
+bool has_online_check(const std::string& workload);
+
 class OnlineRun {
  public:
   // nullptr when the workload has no online check. `concurrency`: the client workers (their

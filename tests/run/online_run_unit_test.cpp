@@ -174,6 +174,9 @@ TEST(OnlineRun, WorkloadsWithoutAnOnlineCheckGetNone) {
   TempDir dir;
   auto set = make_workload("set", WorkloadOptions{});
   EXPECT_EQ(OnlineRun::make(*set, 4, 0, dir.path, {}), nullptr);
+  EXPECT_FALSE(has_online_check("set"));
+  EXPECT_TRUE(has_online_check("register"));
+  EXPECT_TRUE(has_online_check("bank"));
 }
 
 }  // namespace
