@@ -1,7 +1,8 @@
 // `faultline test --stop-on-invalid` end to end on a local cluster with etcd: serializable
 // reads under partitions read stale values; the online check proves the first one and the
 // client phase ends within seconds of it, while healing, the final reads, the full offline
-// check and the report still happen, and the online verdict equals the offline one.
+// check and the report still happen, and the online verdict equals the offline one. A bank run
+// under partitions gets the same verdict online and offline.
 
 #include <gtest/gtest.h>
 
@@ -115,6 +116,23 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
     if (p.at("verdict") == "invalid") ++offline_invalid;
   }
   EXPECT_EQ(online.at("invalid").to_number<std::size_t>(), offline_invalid);
+}
+
+TEST_F(OnlineRunTest, BankUnderPartitionsGetsTheSameVerdictOnlineAndOffline) {
+  start_cluster("fl-onbank", 3);
+  Outcome r = testing::run({kFaultline, "test", "--cluster", cluster_, "--store", store_.string(),
+                            "--workload", "bank", "--nemesis", "partition", "--nemesis-interval",
+                            "2", "--time-limit", "6"},
+                           120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto results = read_json(fs::canonical(store_ / "latest") / "results.json");
+  const auto& online = results.at("online").as_object();
+  EXPECT_EQ(online.at("verdict"), results.at("verdict"));
+  EXPECT_EQ(online.at("checker"), "bank");
+  // Every ok read, the final one included, was judged online, each at its completion.
+  EXPECT_EQ(online.at("valid").to_number<int>(), results.at("reads").to_number<int>());
+  EXPECT_EQ(online.at("pending"), 0);
+  EXPECT_FALSE(results.contains("stopped_early"));
 }
 
 }  // namespace
