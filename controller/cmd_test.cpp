@@ -59,6 +59,9 @@ void add_run_options(CLI::App& cmd, TestCli& o) {
   cmd.add_option("--check-time-limit", c.check_time_limit_s,
                  "Seconds the linearizability search may take (0: no limit)")
       ->capture_default_str();
+  cmd.add_flag("--stop-on-invalid", c.stop_on_invalid,
+               "End the client phase at the online check's first proven violation (healing, "
+               "final reads, the full check and the report still happen; docs/online.md)");
 }
 
 }  // namespace

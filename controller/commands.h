@@ -32,6 +32,9 @@ void add_bench_nemesis_commands(CLI::App& app, CommandAction& action);
 void add_test_commands(CLI::App& app, CommandAction& action);
 void add_analyze_commands(CLI::App& app, CommandAction& action);
 void add_bench_generator_commands(CLI::App& app, CommandAction& action);
+// `bench online` (controller/cmd_bench_online.cpp): the online checker replaying a register
+// history at a fixed rate; joins `bench` if it exists.
+void add_bench_online_commands(CLI::App& app, CommandAction& action);
 
 // `test-all FILE.toml` (controller/cmd_test_all.cpp): every combination of a test file's
 // [matrix], one summary.

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   add_test_all_commands(app, action);
   add_analyze_commands(app, action);
   add_bench_generator_commands(app, action);
+  add_bench_online_commands(app, action);
   add_compare_commands(app, action);
 
   try {

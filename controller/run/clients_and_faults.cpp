@@ -1,5 +1,5 @@
 // ClientsAndFaults (phases.h): client workers and the nemesis schedule, side by side, until
-// the time limit or Ctrl-C.
+// the time limit, Ctrl-C or RunContext::stop.
 
 #include <thread>
 
@@ -18,8 +18,17 @@ void wait_for_time_limit(RunContext& run) {
   using Clock = RunContext::Clock;
   auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                      std::chrono::duration<double>(run.plan.config.time_limit_s));
-  while (Clock::now() < deadline && !run.interrupted.load()) std::this_thread::sleep_for(50ms);
-  if (run.interrupted.load()) run.log.line("interrupted: ending the run early");
+  std::stop_token stop = run.stop.get_token();
+  while (Clock::now() < deadline && !run.interrupted.load() && !stop.stop_requested()) {
+    std::this_thread::sleep_for(50ms);
+  }
+  if (run.interrupted.load()) {
+    run.log.line("interrupted: ending the run early");
+  } else if (stop.stop_requested()) {
+    run.log.line(run.stopped_early ? "stopped at the first proven violation: " +
+                                         std::string(run.stopped_early->at("reason").as_string())
+                                   : std::string("stopped: ending the run early"));
+  }
 }
 
 // The schedule of the plan's faults; none without faults. Every fault it records goes to the
@@ -52,6 +61,7 @@ void ClientsAndFaults::run(RunContext& run) {
     std::string nemesis_error;
     ProgressDisplay progress(*run.recorder, run.faults, run.plan.config.time_limit_s, run.terminal,
                              run.log);
+    if (run.online) progress.show_online([&run] { return run.online->state(); });
     workers.start();
     std::jthread nemesis_thread;
     if (schedule) {
@@ -69,6 +79,7 @@ void ClientsAndFaults::run(RunContext& run) {
     workers.stop();
     if (nemesis_thread.joinable()) nemesis_thread.join();
     progress.stop();
+    if (run.online) run.online->clients_done();
     if (schedule) {
       for (const auto& e : schedule->errors()) run.log.line("nemesis error: " + e);
       if (!nemesis_error.empty()) {

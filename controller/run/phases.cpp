@@ -1,6 +1,7 @@
 #include "controller/run/phases.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "checker/staleness/tradeoff.h"
@@ -26,12 +27,54 @@ class AdapterNodeClient final : public NodeClient {
   std::unique_ptr<adapters::Client> client_;
 };
 
-// The history file and its recorder: the one place operations enter the history.
+// With --stop-on-invalid, the online check's first proof ends the client phase (on the
+// check's thread; `stopped_early` is written before the stop is requested, which publishes it).
+void stop_at_first_proof(RunContext& run, const OnlineProof& proof) {
+  if (!run.plan.config.stop_on_invalid || run.stop.stop_requested()) return;
+  run.stopped_early = boost::json::object{{"at_ns", run.recorder->now_ns()},
+                                          {"reason", proof.reason},
+                                          {"operation", proof.operation},
+                                          {"kind", proof.kind}};
+  run.stop.request_stop();
+}
+
+// The history file and its recorder: the one place operations enter the history. The online
+// check, when the workload has one, sees every operation as it is recorded.
 void open_recorder(RunContext& run) {
   run.history_file.open(run.store.history_path(), std::ios::binary | std::ios::trunc);
   if (!run.history_file) throw std::runtime_error("cannot write " + run.store.history_path().string());
   run.origin = RunContext::Clock::now();
   run.recorder = std::make_unique<HistoryRecorder>(&run.history_file, run.origin);
+  run.online = OnlineRun::make(*run.workload, run.concurrency, run.plan.config.check_time_limit_s,
+                               run.store.dir(),
+                               [&run](const OnlineProof& proof) { stop_at_first_proof(run, proof); });
+  if (run.online) {
+    run.recorder->set_observer([online = run.online.get()](const Operation& op) { online->observe(op); });
+  }
+}
+
+// results.json's "online" (the online check's verdict beside the offline one, which it must
+// equal) and "stopped_early"; the summary says when and why the clients stopped.
+void add_online_results(RunContext& run) {
+  RunVerdict& verdict = run.verdict;
+  if (run.online) {
+    run.online->finish();
+    boost::json::object online = run.online->to_json();
+    const std::string offline(to_string(verdict.verdict));
+    if (online.at("verdict").as_string() != offline) {
+      run.log.line("warning: the online check's verdict (" + std::string(online.at("verdict").as_string()) +
+                   ") differs from the offline one (" + offline + ")");
+    }
+    verdict.results["online"] = std::move(online);
+  }
+  if (run.stopped_early) {
+    const boost::json::object& s = *run.stopped_early;
+    char at[32];
+    std::snprintf(at, sizeof at, "%.1f", static_cast<double>(s.at("at_ns").as_int64()) / 1e9);
+    verdict.summary += "stopped early at " + std::string(at) + " s (--stop-on-invalid): " +
+                       std::string(s.at("reason").as_string()) + "\n";
+    verdict.results["stopped_early"] = s;
+  }
 }
 
 // The workload's side of the nodes, the recorder and the run's log (workloads/final_phase.h).
@@ -162,6 +205,7 @@ void Check::run(RunContext& run) {
     for (const auto& e : *run.nemesis_errors) errors.push_back(boost::json::string(e));
     verdict.results["nemesis_errors"] = std::move(errors);
   }
+  add_online_results(run);
   run.store.write_json("results.json", verdict.results);
   // Report prints the verdict on stdout; on stderr too it would show twice.
   run.log.note("verdict: " + std::string(to_string(verdict.verdict)));

@@ -2,14 +2,17 @@
 // The phases of one run, in the order Run::execute (runner.cpp) runs them:
 //
 //   Prepare           test.json; the database set up from scratch (DatabaseOnNodes); the
-//                     history file and its recorder; the workload's setup operations; the
-//                     adapter's watcher attached to the history (Database::attach_history)
+//                     history file and its recorder, which feeds the online check (online_run.h);
+//                     the workload's setup operations; the adapter's watcher attached to the
+//                     history (Database::attach_history)
 //   ClientsAndFaults  client workers and the nemesis schedule (own thread) until the time
-//                     limit or Ctrl-C; then no new fault, the clients
-//                     finish their requests in flight (clients_and_faults.cpp)
+//                     limit, Ctrl-C or RunContext::stop (--stop-on-invalid: the online check's
+//                     first proof); then no new fault, the clients finish their requests in
+//                     flight (clients_and_faults.cpp)
 //   Recover           waits for a healthy cluster when there were faults or final reads
 //   FinalPhase        the workload's final phase (workloads/final_phase.h); closes the history
-//   Check             the history read back from disk, checked; results.json
+//   Check             the history read back from disk, checked; the online check finished
+//                     beside it; results.json
 //   Report            report.html; the verdict printed
 //
 // Between FinalPhase and Check the database is torn down (DatabaseOnNodes::tear_down); a

@@ -57,13 +57,37 @@ void ProgressDisplay::stop() {
   }
 }
 
+void ProgressDisplay::show_online(std::function<OnlineState()> state) {
+  std::lock_guard lock(online_mutex_);
+  online_ = std::move(state);
+}
+
+std::string describe_online(const OnlineState& s) {
+  std::ostringstream out;
+  out << s.unit << ": " << s.valid << " valid, " << s.invalid << " invalid, ";
+  if (s.unknown > 0) out << s.unknown << " unknown, ";
+  out << s.pending << " pending";
+  if (!s.anomalies.empty()) {
+    out << ';';
+    for (const auto& [kind, n] : s.anomalies) out << ' ' << kind << ' ' << n;
+  }
+  if (!s.error.empty()) out << "; online check stopped: " << s.error;
+  return out.str();
+}
+
 std::string ProgressDisplay::line() const {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   OutcomeCounts c = recorder_.counts();
   std::ostringstream out;
+  std::function<OnlineState()> online;
+  {
+    std::lock_guard lock(online_mutex_);
+    online = online_;
+  }
   out << '[' << std::fixed << std::setprecision(1) << std::setw(5) << elapsed << '/'
       << std::setprecision(0) << limit_s_ << " s] ok " << c.ok << "  fail " << c.fail << "  info "
       << c.info << " | faults: " << faults_.describe();
+  if (online) out << " | " << describe_online(online());
   return out.str();
 }
 

@@ -21,6 +21,7 @@ std::int64_t HistoryRecorder::append(Operation& op) {
     append_operation_json(buffer_, op);
     buffer_ += '\n';
   }
+  if (observer_) observer_(op);
   return next_index_;
 }
 

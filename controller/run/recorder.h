@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -46,6 +47,11 @@ class HistoryRecorder {
 
   OutcomeCounts counts() const;
 
+  // Called with every operation as it is recorded (index and time set), in index order,
+  // under the recorder's lock, so it must be quick (copy and queue: the online check,
+  // docs/online.md). Set before anything is recorded.
+  void set_observer(std::function<void(const Operation&)> observer) { observer_ = std::move(observer); }
+
  private:
   // Appends the op's line to the buffer; returns its sequence number (index + 1).
   std::int64_t append(Operation& op);
@@ -57,6 +63,7 @@ class HistoryRecorder {
   std::mutex mutex_;             // index, time, buffer_
   std::int64_t next_index_ = 0;
   std::string buffer_;
+  std::function<void(const Operation&)> observer_;
   std::mutex write_mutex_;       // out_, written_
   std::int64_t written_ = 0;     // lines handed to the kernel
   std::string writing_;          // swapped with buffer_ for each write

@@ -5,19 +5,22 @@
 // verdict.
 //
 // The recorder is made in one place, Prepare (open_recorder in phases.cpp): anything that
-// wants each operation as it is recorded attaches there.
+// wants each operation as it is recorded (the online check) attaches there. `stop` ends the
+// clients-and-faults phase early from any thread.
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "adapters/db.h"
 #include "checker/history/history.h"
 #include "controller/run/analysis.h"
+#include "controller/run/online_run.h"
 #include "controller/run/progress.h"
 #include "controller/run/recorder.h"
 #include "controller/run/run_store.h"
@@ -49,11 +52,19 @@ struct RunContext {
   RunLog log;
   std::unique_ptr<Workload> workload;
   adapters::ClientOptions client_options;  // the clients' (and convergence reads')
+  // request_stop(): the clients-and-faults phase ends early (--stop-on-invalid's first proof).
+  std::stop_source stop;
 
   // Prepare: the history being written.
   std::ofstream history_file;
   Clock::time_point origin;
   std::unique_ptr<HistoryRecorder> recorder;
+  // Prepare: the online check the recorder feeds (online_run.h); null when the workload has
+  // none. Check finishes it. Declared after the recorder: destroyed before it.
+  std::unique_ptr<OnlineRun> online;
+  // Set, before `stop` is requested, when --stop-on-invalid ended the client phase:
+  // results.json's "stopped_early" {at_ns, reason, operation, kind}.
+  std::optional<boost::json::object> stopped_early;
   // ClientsAndFaults.
   FaultTracker faults;
   std::optional<std::vector<std::string>> nemesis_errors;  // set when a nemesis ran

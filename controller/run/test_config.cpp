@@ -5,6 +5,7 @@
 
 #include "adapters/db.h"
 #include "controller/errors.h"
+#include "controller/run/online_run.h"
 #include "nemesis/schedule.h"
 
 namespace faultline {
@@ -68,6 +69,10 @@ TestPlan validate(const TestConfig& config) {
     for (const auto& w : store.workloads) names += (names.empty() ? "" : ", ") + w;
     throw UsageError(store.name + " has no client for workload '" + config.workload +
                      "' (it has: " + names + ")");
+  }
+  if (config.stop_on_invalid && !has_online_check(config.workload)) {
+    throw UsageError("--stop-on-invalid: the " + config.workload +
+                     " workload has no online check (register and bank have one; docs/online.md)");
   }
   if (config.nemesis != "none" && !config.nemesis.empty()) {
     try {
@@ -158,6 +163,7 @@ boost::json::object config_json(const TestPlan& plan) {
           {"recovery_timeout_s", number(c.recovery_timeout_s)},
           {"convergence_timeout_s", number(c.convergence_timeout_s)},
           {"check_time_limit_s", number(c.check_time_limit_s)},
+          {"stop_on_invalid", c.stop_on_invalid},
           {"store", c.store}};
 }
 

@@ -43,6 +43,7 @@ struct TestConfig {
   double recovery_timeout_s = 30;        // after healing, wait this long for a healthy cluster
   double convergence_timeout_s = 30;     // register: final reads until nodes agree, at most this
   double check_time_limit_s = 0;         // linearizability search; 0 = none
+  bool stop_on_invalid = false;          // the online check's first proof ends the client phase
   WorkloadOptions workload_options;      // keys, shares, accounts...
 };
 

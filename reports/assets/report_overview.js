@@ -72,6 +72,13 @@ function renderHeader(D) {
         c.message ? el('pre', null, c.message.split('\n')[0] + (c.message.includes('\n') ? '  (more under Anomalies)' : '')) : null))),
   );
   if (!v.checkers.length) s.appendChild(el('p', { class: 'muted' }, 'No results: nothing was checked.'));
+  // --stop-on-invalid: when the online check's first proof ended the client phase (docs/online.md).
+  const stopped = (D.results || {}).stopped_early;
+  if (stopped && typeof stopped === 'object') {
+    s.appendChild(el('p', { id: 'stopped-early' }, el('strong', null, 'Stopped early'),
+      ' at ' + (Number(stopped.at_ns) / 1e9).toFixed(1) + ' s (--stop-on-invalid), proved by operation #' +
+      stopped.operation + ': ' + stopped.reason));
+  }
   document.title = 'faultline: ' + v.overall + ' · ' + name;
 }
 

@@ -1,5 +1,6 @@
 #include "controller/bench/gen/register_history.h"
 
+#include <algorithm>
 #include <queue>
 #include <random>
 #include <stdexcept>
@@ -29,6 +30,7 @@ struct InFlight {
   bool info = false;       // completes `info`
   bool effective = true;   // takes effect (always for ok; half of info ones)
   std::int64_t written = 0;
+  std::size_t issued = 0;  // operations this client invoked
   boost::json::value read;  // what the register held at the linearization point
 };
 
@@ -47,8 +49,10 @@ void generate_register_history(const RegisterHistoryOptions& o,
   std::uniform_int_distribution<std::size_t> key_of(0, o.keys - 1);
   std::uniform_int_distribution<std::int64_t> small_value(0, 4);
 
-  std::vector<boost::json::value> registers(o.keys);  // nil
+  std::vector<boost::json::value> registers(o.keys);  // nil; grows as keys rotate
   std::vector<std::int64_t> next_value(o.keys, 1);
+  const bool rotate = o.ops_per_key > 0;
+  const std::size_t quota = std::max<std::size_t>(1, o.keys * o.ops_per_key / o.processes);
   std::vector<InFlight> clients(o.processes);
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue;
   std::uint64_t seq = 0;
@@ -66,7 +70,7 @@ void generate_register_history(const RegisterHistoryOptions& o,
     op.type = type;
     op.process = f.process;
     op.f = f.write ? "write" : "read";
-    op.key = o.keys > 1 ? std::optional<boost::json::value>(static_cast<std::int64_t>(f.key))
+    op.key = o.keys > 1 || rotate ? std::optional<boost::json::value>(static_cast<std::int64_t>(f.key))
                         : std::nullopt;
     op.value = std::move(value);
     op.time = time;
@@ -82,6 +86,13 @@ void generate_register_history(const RegisterHistoryOptions& o,
         if (invoked == o.ops) break;  // this client is done
         ++invoked;
         f.key = key_of(rng);
+        if (rotate) {
+          f.key += (f.issued++ / quota) * o.keys;
+          if (f.key >= registers.size()) {
+            registers.resize(f.key + 1);
+            next_value.resize(f.key + 1, 1);
+          }
+        }
         f.write = unit(rng) >= o.read_fraction;
         f.info = unit(rng) < o.info_fraction;
         f.effective = !f.info || unit(rng) < 0.5;
