@@ -23,8 +23,8 @@ std::unique_ptr<Database> make_database(const std::string& name, remote::NodeSet
                                         const DatabaseOptions& options) {
   const StoreDescriptor* store = find_builtin_store(name);
   if (!store) {
-    throw std::invalid_argument("unknown database '" + name + "' (known: " +
-                                builtin_store_names() + ")");
+    throw std::invalid_argument("unknown database '" + name + "' (known: " + builtin_store_names() +
+                                ")");
   }
   return store->make(nodes, options);
 }

@@ -44,8 +44,8 @@ class DatabaseError : public std::runtime_error {
 };
 
 struct ClientOptions {
-  std::string workload;               // "register", "set", "bank", "list-append", ...
-  bool linearizable_reads = true;     // false: reads may be served locally (possibly stale)
+  std::string workload;                      // "register", "set", "bank", "list-append", ...
+  bool linearizable_reads = true;            // false: reads may be served locally (possibly stale)
   std::chrono::milliseconds timeout{2'000};  // per request
 };
 
@@ -70,7 +70,7 @@ struct DatabaseOptions {
   std::string run_id = "faultline";  // distinguishes clusters (etcd's initial-cluster-token)
   bool install_if_missing = true;    // apt-get install the package on nodes that lack it
   std::chrono::milliseconds healthy_timeout{10'000};
-  Logger log;                        // optional
+  Logger log;  // optional
   // Adapter knobs by name, e.g. redis "read-from" = "replica", "wait" = "1"; the command
   // line validates them (controller/cmd_compare.cpp) before anything runs.
   std::map<std::string, std::string> settings;

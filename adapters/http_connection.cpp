@@ -35,7 +35,9 @@ HttpConnection::HttpConnection(std::string host, int port) : impl_(std::make_uni
   impl_->authority = impl_->host + ":" + std::to_string(port);
 }
 
-HttpConnection::~HttpConnection() { close(); }
+HttpConnection::~HttpConnection() {
+  close();
+}
 
 void HttpConnection::close() {
   if (!impl_->open) return;
@@ -54,9 +56,9 @@ HttpResponse HttpConnection::post_json(const std::string& target, const std::str
   auto fail = [&](HttpFailure::Delivery delivery, const char* during) {
     close();
     bool timed_out = ec == beast::error::timeout;
-    return HttpFailure(delivery, timed_out,
-                       std::string(during) + " " + c.authority + ": " +
-                           (timed_out ? "timed out" : ec.message()));
+    return HttpFailure(
+        delivery, timed_out,
+        std::string(during) + " " + c.authority + ": " + (timed_out ? "timed out" : ec.message()));
   };
 
   if (!c.open) {

@@ -57,11 +57,13 @@ const StoreSetting* StoreDescriptor::setting(const std::string& setting_name) co
 
 std::string StoreDescriptor::value_problem(const StoreSetting& setting, const std::string& value) {
   if (setting.values.empty()) {
-    bool digits = !value.empty() && value.size() <= 3 &&
-                  std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits =
+        !value.empty() && value.size() <= 3 &&
+        std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
     return digits ? "" : "expected a count";
   }
-  if (std::find(setting.values.begin(), setting.values.end(), value) != setting.values.end()) return "";
+  if (std::find(setting.values.begin(), setting.values.end(), value) != setting.values.end())
+    return "";
   std::string expected;
   for (const auto& v : setting.values) expected += (expected.empty() ? "" : " or ") + v;
   return "cannot be '" + value + "' (expected " + expected + ")";

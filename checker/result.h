@@ -4,11 +4,10 @@
 // own detailed result type converts to with checker_result(). Runs, `check`, `analyze`,
 // reports and compare read only this; they never need a particular checker's header for it.
 
+#include <boost/json.hpp>
 #include <concepts>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 

@@ -11,7 +11,9 @@
 
 namespace faultline {
 
-bool is_txn_model(const std::string& model) { return txn::parse_object_kind(model).has_value(); }
+bool is_txn_model(const std::string& model) {
+  return txn::parse_object_kind(model).has_value();
+}
 
 int run_txn_check(const TxnCheckCommand& c) {
   txn::TxnCheckOptions options;
@@ -49,9 +51,12 @@ int run_txn_check(const TxnCheckCommand& c) {
     std::cout << result.summary();
   }
   switch (result.verdict) {
-    case Verdict::kValid: return kExitValid;
-    case Verdict::kInvalid: return kExitInvalid;
-    case Verdict::kUnknown: return kExitUnknown;
+    case Verdict::kValid:
+      return kExitValid;
+    case Verdict::kInvalid:
+      return kExitInvalid;
+    case Verdict::kUnknown:
+      return kExitUnknown;
   }
   return kExitUnknown;
 }

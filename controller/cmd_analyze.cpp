@@ -86,9 +86,7 @@ void add_analyze_commands(CLI::App& app, CommandAction& action) {
                   "register runs: a nil read means the register held nil (value, the default) "
                   "or an unknown value that matches any state (unknown, as Knossos reads it)")
       ->check(CLI::IsMember({"value", "unknown"}));
-  cmd->callback([o, &action] {
-    action = [o] { return analyze(*o); };
-  });
+  cmd->callback([o, &action] { action = [o] { return analyze(*o); }; });
 }
 
 }  // namespace faultline

@@ -50,23 +50,26 @@ void write_check_outputs(const std::filesystem::path& dir, const CheckResult& re
   boost::json::array argv{"faultline", "check", o.file, "--model", o.model};
   if (!o.format.empty()) argv.insert(argv.end(), {"--format", boost::json::value(o.format)});
   if (!o.initial.empty()) argv.insert(argv.end(), {"--initial", boost::json::value(o.initial)});
-  if (!o.nil_reads.empty()) argv.insert(argv.end(), {"--nil-reads", boost::json::value(o.nil_reads)});
+  if (!o.nil_reads.empty())
+    argv.insert(argv.end(), {"--nil-reads", boost::json::value(o.nil_reads)});
   if (o.no_partition) argv.push_back("--no-partition");
   if (o.independent) argv.push_back("--independent");
-  write_html_report(history, doc, boost::json::object{{"argv", std::move(argv)}}, dir / "report.html");
+  write_html_report(history, doc, boost::json::object{{"argv", std::move(argv)}},
+                    dir / "report.html");
 }
 
 // A live line on stderr, only on a terminal and only once the check has run a second.
 void show_progress(const CheckProgress& p) {
   if (p.elapsed_s < 1.0) return;
   std::fprintf(stderr, "\r\033[Kchecking: %zu/%zu partitions, %.2fM states, %zu MiB, %.1f s",
-               p.partitions_done, p.partitions_total, p.states_explored / 1e6,
-               p.memory_bytes >> 20, p.elapsed_s);
+               p.partitions_done, p.partitions_total, p.states_explored / 1e6, p.memory_bytes >> 20,
+               p.elapsed_s);
   std::fflush(stderr);
 }
 
 bool nil_reads_apply(const std::string& model) {
-  return model == "register" || model == "cas-register" || model == "multi-register" || model == "kv";
+  return model == "register" || model == "cas-register" || model == "multi-register" ||
+         model == "kv";
 }
 
 int run_check(const CheckCommandOptions& o) {
@@ -126,12 +129,16 @@ int run_check(const CheckCommandOptions& o) {
     std::cout << boost::json::serialize(result.to_json()) << '\n';
   } else {
     std::cout << result.summary();
-    if (!o.out.empty()) std::cout << "results: " << (std::filesystem::path(o.out) / "results.json").string() << '\n';
+    if (!o.out.empty())
+      std::cout << "results: " << (std::filesystem::path(o.out) / "results.json").string() << '\n';
   }
   switch (result.verdict) {
-    case Verdict::kValid: return kExitValid;
-    case Verdict::kInvalid: return kExitInvalid;
-    case Verdict::kUnknown: return kExitUnknown;
+    case Verdict::kValid:
+      return kExitValid;
+    case Verdict::kInvalid:
+      return kExitInvalid;
+    case Verdict::kUnknown:
+      return kExitUnknown;
   }
   return kExitUnknown;
 }
@@ -153,18 +160,21 @@ void add_check_commands(CLI::App& app, CommandAction& action) {
   check->add_option("--format", o->format, "Force the input format (default: detected)");
   check->add_option("--initial", o->initial,
                     "Initial value of every register, as JSON (default nil; kv: \"\")");
-  check->add_option("--nil-reads", o->nil_reads,
-                    "register, cas-register, multi-register, kv: a nil read means the register "
-                    "held nil (value, the default) or an unknown value that matches any state "
-                    "(unknown, as Knossos reads it)")
+  check
+      ->add_option("--nil-reads", o->nil_reads,
+                   "register, cas-register, multi-register, kv: a nil read means the register "
+                   "held nil (value, the default) or an unknown value that matches any state "
+                   "(unknown, as Knossos reads it)")
       ->check(CLI::IsMember({"value", "unknown"}));
   check->add_option("--threads", o->threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  check->add_option("--time-limit", o->time_limit,
-                    "Seconds; undecided partitions are then unknown (default: none)")
+  check
+      ->add_option("--time-limit", o->time_limit,
+                   "Seconds; undecided partitions are then unknown (default: none)")
       ->check(CLI::NonNegativeNumber);
-  check->add_option("--memory-limit", o->memory_limit,
-                    "MiB for search caches; past it, unknown (default: min(4096, RAM/2))")
+  check
+      ->add_option("--memory-limit", o->memory_limit,
+                   "MiB for search caches; past it, unknown (default: min(4096, RAM/2))")
       ->check(CLI::NonNegativeNumber);
   check->add_flag("--all-keys", o->all_keys, "Decide every key, even after an invalid one");
   check->add_flag("--no-partition", o->no_partition,

@@ -24,8 +24,9 @@ struct ClusterOptions {
 };
 
 void add_cluster_identity(CLI::App* command, ClusterOptions& options) {
-  command->add_option("--name", options.name,
-                      "Cluster name: prefixes its namespaces and devices, so clusters coexist")
+  command
+      ->add_option("--name", options.name,
+                   "Cluster name: prefixes its namespaces and devices, so clusters coexist")
       ->capture_default_str();
   command->add_option("--dir", options.dir,
                       "State directory (default /var/lib/faultline/clusters/NAME)");
@@ -77,8 +78,7 @@ int cluster_status_command(const ClusterOptions& o) {
   std::cout << "cluster " << o.name << ": " << (status.healthy() ? "up" : "DEGRADED") << " ("
             << status.nodes.size() << " nodes" << (status.subnet.empty() ? "" : ", ")
             << status.subnet << ", bridge " << remote::cluster_bridge_name(o.name)
-            << (status.bridge_exists ? "" : " MISSING") << ", dir " << status.dir.string()
-            << ")\n";
+            << (status.bridge_exists ? "" : " MISSING") << ", dir " << status.dir.string() << ")\n";
   for (const auto& node : status.nodes) {
     std::cout << "  " << node.name << "  " << (node.address.empty() ? "?" : node.address)
               << "  netns " << node.netns << (node.namespace_exists ? "" : " MISSING") << "  sshd "
@@ -114,15 +114,17 @@ int cluster_bench_command(const ClusterOptions& o) {
     auto start = std::chrono::steady_clock::now();
     nodes.run_all(command);
     millis.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   std::sort(millis.begin(), millis.end());
   auto at = [&](double q) { return millis[static_cast<std::size_t>(q * (millis.size() - 1))]; };
   std::printf("connect %zu nodes (parallel): %.1f ms\n", file.nodes.size(),
               std::chrono::duration<double, std::milli>(connect_time).count());
-  std::printf("exec `true` on all %zu nodes in parallel, %d rounds: median %.1f ms, p90 %.1f ms, "
-              "max %.1f ms\n",
-              file.nodes.size(), o.rounds, at(0.5), at(0.9), millis.back());
+  std::printf(
+      "exec `true` on all %zu nodes in parallel, %d rounds: median %.1f ms, p90 %.1f ms, "
+      "max %.1f ms\n",
+      file.nodes.size(), o.rounds, at(0.5), at(0.9), millis.back());
   return kExitValid;
 }
 
@@ -162,10 +164,13 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
   auto* bench = cluster->add_subcommand(
       "bench", "Measure parallel exec latency on all nodes over reused SSH sessions");
   add_cluster_identity(bench, *options);
-  bench->add_option("--rounds", options->rounds, "Rounds")->capture_default_str()
+  bench->add_option("--rounds", options->rounds, "Rounds")
+      ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   bench->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return cluster_bench_command(o); }); };
+    action = [o = *options] {
+      return translating_errors([&] { return cluster_bench_command(o); });
+    };
   });
 }
 

@@ -140,7 +140,8 @@ int run_compare(const CompareCli& cli, const std::vector<Mode>& modes, const Tes
       html, title, summaries,
       cli.convergence_timeout_s > 0 ? cli.convergence_timeout_s : base.convergence_timeout_s);
   std::ostream& table = cli.json ? std::cerr : std::cout;
-  table << title << "\n" << comparison_table(summaries) << "report: " << html.string() << "\n"
+  table << title << "\n"
+        << comparison_table(summaries) << "report: " << html.string() << "\n"
         << "data: " << data.string() << "\n";
   if (cli.json) std::cout << pretty_json(summaries) << "\n";
   return kExitValid;
@@ -164,7 +165,8 @@ void add_compare_commands(CLI::App& app, CommandAction& action) {
                   "options (the command line wins)");
   cmd->add_option("--modes", o->modes,
                   "Modes, comma-separated, each option=value (several joined by '+'): " +
-                      builtin_settings_help() + "; or a test file's [settings] (required, on "
+                      builtin_settings_help() +
+                      "; or a test file's [settings] (required, on "
                       "the command line or in the test file)");
   cmd->add_option("--workload", c.workload, "Workload: register or set")->capture_default_str();
   cmd->add_option("--nemesis", c.nemesis, "Faults (as for `test`)")->capture_default_str();
@@ -203,7 +205,8 @@ void add_compare_commands(CLI::App& app, CommandAction& action) {
       apply_test_file_options(*file, *cmd, test_option_keys());
       check_test_file_client(*file);
     }
-    if (o->modes.empty()) throw UsageError("--modes is required (on the command line or in the test file)");
+    if (o->modes.empty())
+      throw UsageError("--modes is required (on the command line or in the test file)");
     TestConfig base = o->config;
     if (file) use_test_file_store(*file, base);
     std::vector<Mode> modes = parse_modes(store_of(base), o->modes);

@@ -151,8 +151,7 @@ std::unique_ptr<remote::NodeSet> connect(const NemesisCliOptions& o) {
 nm::FaultKind kind_of(const std::string& name) {
   auto kind = nm::parse_fault_kind(name == "resume" ? "pause" : name);
   if (!kind) {
-    throw UsageError("unknown fault kind '" + name +
-                     "' (partition, clock, kill, pause, packet)");
+    throw UsageError("unknown fault kind '" + name + "' (partition, clock, kill, pause, packet)");
   }
   return *kind;
 }
@@ -168,7 +167,8 @@ int start_command(const NemesisCliOptions& o) {
   std::mt19937_64 rng(seed_of(o));
   Operation op = fault->start(rng);
   // A packet fault applies what the node can and refuses the rest: say so where scripts look.
-  if (const auto* nodes = op.value.is_object() ? op.value.as_object().if_contains("nodes") : nullptr;
+  if (const auto* nodes =
+          op.value.is_object() ? op.value.as_object().if_contains("nodes") : nullptr;
       nodes && nodes->is_object() && op.f == "start-packet") {
     for (const auto& [node, detail] : nodes->as_object()) {
       for (const auto& refused : detail.as_object().at("refused").as_array()) {
@@ -246,8 +246,8 @@ int run_command(const NemesisCliOptions& o) {
       *nodes, kinds, std::chrono::milliseconds(static_cast<std::int64_t>(o.interval_s * 1000)),
       seed, std::ref(recorder), cli_hooks(o), options);
   schedule.check();
-  std::cout << "nemesis schedule: " << o.kinds << ", every " << o.interval_s << " s, seed "
-            << seed << (o.run_for_s > 0 ? ", for " + std::to_string(o.run_for_s) + " s" : "")
+  std::cout << "nemesis schedule: " << o.kinds << ", every " << o.interval_s << " s, seed " << seed
+            << (o.run_for_s > 0 ? ", for " + std::to_string(o.run_for_s) + " s" : "")
             << " (SIGINT/SIGTERM heals and exits)" << std::endl;
   std::stop_source stop;
   SignalStop signals(stop);
@@ -262,7 +262,8 @@ int run_command(const NemesisCliOptions& o) {
     });
   }
   schedule.run(stop.get_token());
-  for (const auto& error : schedule.errors()) std::cerr << "faultline: fault failed: " << error << '\n';
+  for (const auto& error : schedule.errors())
+    std::cerr << "faultline: fault failed: " << error << '\n';
   return schedule.errors().empty() ? kExitValid : kExitUnavailable;
 }
 
@@ -282,9 +283,10 @@ void add_fault_options(CLI::App* command, NemesisCliOptions& o) {
       ->capture_default_str();
   command->add_option("--duration-ms", o.duration_ms, "Clock strobe: how long")
       ->capture_default_str();
-  command->add_option("--clock-strategy", o.clock_strategy,
-                      "Clock: auto, faketime (processes under libfaketime) or system "
-                      "(clock_settime; refused on nodes sharing this kernel)")
+  command
+      ->add_option("--clock-strategy", o.clock_strategy,
+                   "Clock: auto, faketime (processes under libfaketime) or system "
+                   "(clock_settime; refused on nodes sharing this kernel)")
       ->capture_default_str();
   command->add_option("--loss", o.loss, "Packet: loss percentage (30 or 30%)");
   command->add_option("--delay-ms", o.delay_ms, "Packet: added delay (needs netem)");

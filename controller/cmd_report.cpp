@@ -17,9 +17,12 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
   };
   auto opts = std::make_shared<Options>();
   auto* report = app.add_subcommand(
-      "report", "Re-render RUN_DIR/report.html from history.jsonl, results.json and test.json "
-                "(exit code: the run's verdict)");
-  report->add_option("RUN_DIR", opts->dir, "A run directory (store/<name>/<time>/ or check --out DIR)")
+      "report",
+      "Re-render RUN_DIR/report.html from history.jsonl, results.json and test.json "
+      "(exit code: the run's verdict)");
+  report
+      ->add_option("RUN_DIR", opts->dir,
+                   "A run directory (store/<name>/<time>/ or check --out DIR)")
       ->required();
   report->add_option("--junit", opts->junit, "Also write the verdicts as JUnit XML to FILE");
   report->callback([opts, &action] {

@@ -19,15 +19,18 @@ void add_serve_commands(CLI::App& app, CommandAction& action) {
     unsigned short port = 8080;
   };
   auto opts = std::make_shared<Options>();
-  auto* serve = app.add_subcommand("serve", "Browse the run store in a web browser: every run's "
-                                            "verdict, report and files");
+  auto* serve = app.add_subcommand("serve",
+                                   "Browse the run store in a web browser: every run's "
+                                   "verdict, report and files");
   serve->add_option("--store", opts->store, "The run store directory")->capture_default_str();
   serve->add_option("--bind", opts->bind, "Address to listen on (loopback by default)")
       ->capture_default_str();
-  serve->add_option("--port", opts->port, "Port to listen on (0: any free port)")->capture_default_str();
+  serve->add_option("--port", opts->port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
   serve->callback([opts, &action] {
     action = [o = *opts] {
-      if (!std::filesystem::is_directory(o.store)) throw InputMissing("no store directory " + o.store);
+      if (!std::filesystem::is_directory(o.store))
+        throw InputMissing("no store directory " + o.store);
       // SIGINT/SIGTERM are taken by a waiting thread (blocked here first, so that every
       // thread started after inherits the mask) and end the server cleanly.
       sigset_t signals;

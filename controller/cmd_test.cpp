@@ -116,7 +116,8 @@ void add_test_options(CLI::App& cmd, TestCli& opts) {
   test->add_option("--name", c.name, "Test name (default <db>-<workload>[-<nemesis>])");
   test->add_option("--db-setting", o->db_settings,
                    "A database option NAME=VALUE, repeatable, as `faultline compare --modes` "
-                   "names them (" + builtin_settings_help() + "; a test file's [settings])");
+                   "names them (" +
+                       builtin_settings_help() + "; a test file's [settings])");
   test->add_option("--failover", o->failover,
                    "redis: none or sentinel (the setting failover: Redis Sentinel promotes a "
                    "replica when the primary is cut off)");
@@ -135,8 +136,9 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
   auto o = std::make_shared<TestCli>();
   auto test_file = std::make_shared<std::string>();
   auto* test = app.add_subcommand(
-      "test", "Run a workload against a database cluster under faults, record the history and "
-              "check it (exit 0 valid, 1 invalid, 2 unknown)");
+      "test",
+      "Run a workload against a database cluster under faults, record the history and "
+      "check it (exit 0 valid, 1 invalid, 2 unknown)");
   test->add_option("--test-file", *test_file,
                    "A TOML test file (docs/test-files.md): options, and perhaps a store of its "
                    "own ([db], [client], [settings]); the command line overrides it");
@@ -154,9 +156,10 @@ void add_test_commands(CLI::App& app, CommandAction& action) {
   d->config.nemesis_interval_s = 8;
   d->config.workload_options.keys = 8;
   auto* demo = app.add_subcommand(
-      "demo", "faultline's main job, with good defaults: etcd on the local 5-node cluster "
-              "(brought up if absent), a register workload on several keys under partitions "
-              "and killed processes for 60 s, then the verdict and the run directory");
+      "demo",
+      "faultline's main job, with good defaults: etcd on the local 5-node cluster "
+      "(brought up if absent), a register workload on several keys under partitions "
+      "and killed processes for 60 s, then the verdict and the run directory");
   add_run_options(*demo, *d);
   demo->callback([d, demo, &action] {
     TestPlan plan = validate(test_config_of(*d, *demo, nullptr));

@@ -39,8 +39,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Dimension {
-  std::string key;          // option name, or the setting's name
-  bool setting = false;     // a [matrix.setting] entry
+  std::string key;       // option name, or the setting's name
+  bool setting = false;  // a [matrix.setting] entry
   std::vector<const toml::node*> values;
 };
 
@@ -95,7 +95,8 @@ std::vector<Dimension> read_matrix(const TestFile& file, const CLI::App& cmd,
     std::string k(key.str());
     if (k == "setting") {
       const toml::table* settings = node.as_table();
-      if (!settings) throw file.error(node.source(), "setting.NAME = [values] names store settings", k);
+      if (!settings)
+        throw file.error(node.source(), "setting.NAME = [values] names store settings", k);
       for (auto&& [skey, snode] : *settings) {
         std::string name(skey.str());
         const adapters::StoreSetting* setting = store.setting(name);
@@ -110,14 +111,14 @@ std::vector<Dimension> read_matrix(const TestFile& file, const CLI::App& cmd,
         Dimension d{name, true, matrix_values(file, snode, "setting." + name)};
         for (const toml::node* v : d.values) {
           std::string problem = adapters::StoreDescriptor::value_problem(*setting, value_text(*v));
-          if (!problem.empty()) throw file.error(v->source(), name + " " + problem, "setting." + name);
+          if (!problem.empty())
+            throw file.error(v->source(), name + " " + problem, "setting." + name);
         }
         dims.push_back(std::move(d));
       }
       continue;
     }
-    if (!cmd.get_option_no_throw("--" + k) || k == "test-file" || k == "db" ||
-        k == "test-count") {
+    if (!cmd.get_option_no_throw("--" + k) || k == "test-file" || k == "db" || k == "test-count") {
       throw file.error(key.source(),
                        "unknown [matrix] key: an option of `faultline test` (not db, test-count) "
                        "or setting.NAME",
@@ -130,9 +131,10 @@ std::vector<Dimension> read_matrix(const TestFile& file, const CLI::App& cmd,
         if (std::find(store.workloads.begin(), store.workloads.end(), w) == store.workloads.end()) {
           std::string names;
           for (const auto& n : store.workloads) names += (names.empty() ? "" : ", ") + n;
-          throw file.error(v->source(),
-                           store.name + " has no client for workload '" + w + "' (it has: " + names + ")",
-                           "workload");
+          throw file.error(
+              v->source(),
+              store.name + " has no client for workload '" + w + "' (it has: " + names + ")",
+              "workload");
         }
       }
     }
@@ -213,7 +215,8 @@ std::vector<Combination> combinations(TestAllCli& o, CLI::App& cmd, const TestFi
 }
 
 int error_exit_code(const std::exception& e) {
-  if (dynamic_cast<const UsageError*>(&e) || dynamic_cast<const remote::ConfigError*>(&e)) return kExitUsage;
+  if (dynamic_cast<const UsageError*>(&e) || dynamic_cast<const remote::ConfigError*>(&e))
+    return kExitUsage;
   if (dynamic_cast<const UnavailableError*>(&e) || dynamic_cast<const remote::RemoteError*>(&e))
     return kExitUnavailable;
   return kExitSoftware;
@@ -321,15 +324,17 @@ void add_test_all_commands(CLI::App& app, CommandAction& action) {
   cmd->add_option("--filter", o->filter,
                   "Run only the combinations whose name (\"nemesis=partition workload=set\") "
                   "contains this text or matches this regular expression");
-  cmd->add_option("--summary-dir", o->summary_dir,
-                  "Write summary.html and junit.xml here (default: <store>/test-all/<file>-<time>/)");
+  cmd->add_option(
+      "--summary-dir", o->summary_dir,
+      "Write summary.html and junit.xml here (default: <store>/test-all/<file>-<time>/)");
   cmd->add_option("--junit", o->junit, "Write the JUnit XML here instead");
   cmd->add_flag("--list", o->list, "Print the combinations (after --filter) and exit");
   add_test_options(*cmd, o->test);
   cmd->callback([o, cmd, &action] {
     TestFile file = read_test_file_options(o->file, *cmd);
     std::vector<Combination> combos = combinations(*o, *cmd, file);
-    if (combos.empty()) throw UsageError("test-all: --filter '" + o->filter + "' matches no combination");
+    if (combos.empty())
+      throw UsageError("test-all: --filter '" + o->filter + "' matches no combination");
     if (o->list) {
       action = [combos] {
         for (const Combination& c : combos) std::cout << c.name << "\t" << c.plan.test_name << "\n";

@@ -3,9 +3,8 @@
 // when one is selected, stores in `action` the function that runs it and returns
 // the exit code (controller/exit_codes.h). Errors are thrown, never printed here.
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace faultline {
 

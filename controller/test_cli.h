@@ -3,11 +3,10 @@
 // runs a matrix of such tests: one definition of the options, their help and how a test file
 // and the command line combine into a TestConfig.
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "controller/run/test_config.h"
 #include "controller/test_file.h"

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 // The tables a test file may have; every other top-level key is an option.
 const std::set<std::string> kTables = {"db", "client", "settings", "matrix"};
 const std::set<std::string> kDbKeys = {
-    "install", "start",        "stop", "wipe",           "healthy",        "primaries", "version",
-    "pid_file", "process_name", "logs", "honours_faketime", "healthy_timeout"};
+    "install", "start",    "stop",         "wipe", "healthy",          "primaries",
+    "version", "pid_file", "process_name", "logs", "honours_faketime", "healthy_timeout"};
 const std::set<std::string> kClientKeys = {"command", "workloads"};
 
 bool plain_name(const std::string& s, bool allow_upper) {
@@ -44,7 +44,8 @@ class Reader {
   explicit Reader(const TestFile& file) : file_(file) {}
 
   std::string string(const toml::node& n, const std::string& key) const {
-    if (!n.is_string()) throw file_.error(n.source(), "expected a string, not " + std::string(type_of(n)), key);
+    if (!n.is_string())
+      throw file_.error(n.source(), "expected a string, not " + std::string(type_of(n)), key);
     return n.as_string()->get();
   }
   // A string or an integer, as text (setting values: wait = [0, 1]).
@@ -55,7 +56,9 @@ class Reader {
   std::vector<std::string> strings(const toml::node& n, const std::string& key,
                                    bool allow_integers = false) const {
     const toml::array* a = n.as_array();
-    if (!a) throw file_.error(n.source(), "expected a list of strings, not " + std::string(type_of(n)), key);
+    if (!a)
+      throw file_.error(n.source(), "expected a list of strings, not " + std::string(type_of(n)),
+                        key);
     std::vector<std::string> out;
     for (const toml::node& item : *a) {
       out.push_back(allow_integers ? scalar_text(item, key) : string(item, key));
@@ -64,7 +67,8 @@ class Reader {
     return out;
   }
   bool boolean(const toml::node& n, const std::string& key) const {
-    if (!n.is_boolean()) throw file_.error(n.source(), "expected true or false, not " + std::string(type_of(n)), key);
+    if (!n.is_boolean())
+      throw file_.error(n.source(), "expected true or false, not " + std::string(type_of(n)), key);
     return n.as_boolean()->get();
   }
 
@@ -82,7 +86,8 @@ std::map<std::string, const toml::node*> entries(const TestFile& file, const tom
     if (!known.count(k)) {
       std::string list;
       for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
-      throw file.error(key.source(), "unknown key in [" + table_name + "] (known: " + list + ")", k);
+      throw file.error(key.source(), "unknown key in [" + table_name + "] (known: " + list + ")",
+                       k);
     }
     out[k] = &node;
   }
@@ -113,15 +118,16 @@ adapters::ScriptStore read_store(const TestFile& file) {
       throw file.error(db->source(), std::string("[db] has no ") + required + " command", required);
     }
   }
-  for (auto& [key, field] : std::map<std::string, std::string*>{{"install", &store.install},
-                                                                {"start", &store.start},
-                                                                {"stop", &store.stop},
-                                                                {"wipe", &store.wipe},
-                                                                {"healthy", &store.healthy},
-                                                                {"primaries", &store.primaries},
-                                                                {"version", &store.version},
-                                                                {"pid_file", &store.pid_file},
-                                                                {"process_name", &store.process_name}}) {
+  for (auto& [key, field] :
+       std::map<std::string, std::string*>{{"install", &store.install},
+                                           {"start", &store.start},
+                                           {"stop", &store.stop},
+                                           {"wipe", &store.wipe},
+                                           {"healthy", &store.healthy},
+                                           {"primaries", &store.primaries},
+                                           {"version", &store.version},
+                                           {"pid_file", &store.pid_file},
+                                           {"process_name", &store.process_name}}) {
     auto it = db_keys.find(key);
     if (it == db_keys.end()) continue;
     *field = read.string(*it->second, key);
@@ -136,7 +142,8 @@ adapters::ScriptStore read_store(const TestFile& file) {
                      "store's process by them)",
                      "pid_file");
   }
-  if (auto it = db_keys.find("logs"); it != db_keys.end()) store.logs = read.strings(*it->second, "logs");
+  if (auto it = db_keys.find("logs"); it != db_keys.end())
+    store.logs = read.strings(*it->second, "logs");
   if (auto it = db_keys.find("honours_faketime"); it != db_keys.end())
     store.honours_faketime = read.boolean(*it->second, "honours_faketime");
   if (auto it = db_keys.find("healthy_timeout"); it != db_keys.end()) {
@@ -146,25 +153,28 @@ adapters::ScriptStore read_store(const TestFile& file) {
                        "healthy_timeout");
     }
     std::int64_t s = n.as_integer()->get();
-    if (s < 1 || s > 3600) throw file.error(n.source(), "must be within 1..3600 seconds", "healthy_timeout");
+    if (s < 1 || s > 3600)
+      throw file.error(n.source(), "must be within 1..3600 seconds", "healthy_timeout");
     store.healthy_timeout = std::chrono::seconds(s);
   }
 
   const toml::node* client_node = doc.get("client");
-  if (!client_node) throw file.error(db->source(), "a test file with [db] needs a [client] table", "client");
+  if (!client_node)
+    throw file.error(db->source(), "a test file with [db] needs a [client] table", "client");
   const toml::table* client = client_node->as_table();
   if (!client) throw file.error(client_node->source(), "expected a table [client]", "client");
   auto client_keys = entries(file, *client, kClientKeys, "client");
   if (!client_keys.count("command")) {
-    throw file.error(client->source(), "[client] has no command (the client program and its arguments)",
-                     "command");
+    throw file.error(client->source(),
+                     "[client] has no command (the client program and its arguments)", "command");
   }
   store.client_command = read.strings(*client_keys["command"], "command");
   if (store.client_command.empty()) {
     throw file.error(client_keys["command"]->source(), "the client command is empty", "command");
   }
   if (!client_keys.count("workloads")) {
-    throw file.error(client->source(), "[client] has no workloads (what the client speaks)", "workloads");
+    throw file.error(client->source(), "[client] has no workloads (what the client speaks)",
+                     "workloads");
   }
   const toml::node& workloads = *client_keys["workloads"];
   store.workloads = read.strings(workloads, "workloads");
@@ -182,11 +192,13 @@ adapters::ScriptStore read_store(const TestFile& file) {
 
   if (const toml::node* settings_node = doc.get("settings")) {
     const toml::table* settings = settings_node->as_table();
-    if (!settings) throw file.error(settings_node->source(), "expected a table [settings]", "settings");
+    if (!settings)
+      throw file.error(settings_node->source(), "expected a table [settings]", "settings");
     for (auto&& [key, node] : *settings) {
       std::string k(key.str());
       if (!plain_name(k, false)) {
-        throw file.error(key.source(), "a setting's name is lower-case letters, digits, '-' and '_'", k);
+        throw file.error(key.source(),
+                         "a setting's name is lower-case letters, digits, '-' and '_'", k);
       }
       std::vector<std::string> values = read.strings(node, k, true);
       if (values.empty()) throw file.error(node.source(), "a setting needs at least one value", k);
@@ -260,7 +272,8 @@ TestFile load_test_file(const fs::path& path) {
   TestFile file;
   file.path = path;
   std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path)) throw InputMissing(path.string() + ": cannot read the test file");
+  if (!in || fs::is_directory(path))
+    throw InputMissing(path.string() + ": cannot read the test file");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     file.document = toml::parse(text, path.string());
@@ -272,20 +285,24 @@ TestFile load_test_file(const fs::path& path) {
   for (auto&& [key, node] : file.document) {
     std::string k(key.str());
     if (node.is_table() && !kTables.count(k)) {
-      throw file.error(key.source(), "unknown table (a test file has [db], [client], [settings] and [matrix])", k);
+      throw file.error(key.source(),
+                       "unknown table (a test file has [db], [client], [settings] and [matrix])",
+                       k);
     }
   }
   bool describes_store = file.document.contains("db") && file.document.get("db")->is_table();
   if (!describes_store) {
     for (const char* table : {"client", "settings"}) {
       if (const toml::node* n = file.document.get(table)) {
-        throw file.error(n->source(), std::string("[") + table + "] describes a store, which needs [db]", table);
+        throw file.error(n->source(),
+                         std::string("[") + table + "] describes a store, which needs [db]", table);
       }
     }
     return file;
   }
   file.script = read_store(file);
-  file.store = std::make_shared<adapters::StoreDescriptor>(adapters::describe_script_store(*file.script));
+  file.store =
+      std::make_shared<adapters::StoreDescriptor>(adapters::describe_script_store(*file.script));
   return file;
 }
 
@@ -304,12 +321,13 @@ void apply_test_file_options(const TestFile& file, CLI::App& command,
     if (kTables.count(k) && node.is_table()) continue;  // checked by load_test_file
     std::string option_name = k;
     if (k == "name" && file.store) continue;  // the store's name
-    CLI::Option* option = k == "test-file" || k == "help" ? nullptr : command.get_option_no_throw("--" + option_name);
+    CLI::Option* option =
+        k == "test-file" || k == "help" ? nullptr : command.get_option_no_throw("--" + option_name);
     if (!option) {
       if (ignored.count(k)) continue;
-      throw file.error(key.source(), "unknown key: no option --" + k + " of `faultline " +
-                                         command.get_name() + "`",
-                       k);
+      throw file.error(
+          key.source(),
+          "unknown key: no option --" + k + " of `faultline " + command.get_name() + "`", k);
     }
     std::vector<std::string> given;  // on the command line
     if (option->count() > 0) {
@@ -324,7 +342,8 @@ void set_test_file_option(const TestFile& file, CLI::App& command, const std::st
                           const toml::node& value) {
   CLI::Option* option = command.get_option_no_throw("--" + key);
   if (!option || key == "test-file") {
-    throw file.error(value.source(), "no option --" + key + " of `faultline " + command.get_name() + "`", key);
+    throw file.error(value.source(),
+                     "no option --" + key + " of `faultline " + command.get_name() + "`", key);
   }
   set_option(file, *option, key, value, {});
 }
@@ -362,10 +381,11 @@ void use_test_file_store(const TestFile& file, TestConfig& config) {
       if (!setting) {
         std::vector<std::string> names;
         for (const auto& o : store.settings) names.push_back(o.name);
-        throw file.error(item->source(),
-                         store.name + " has no setting '" + name + "'" +
-                             (names.empty() ? " (it has none)" : " (it has: " + join(names, ", ") + ")"),
-                         "db-setting");
+        throw file.error(
+            item->source(),
+            store.name + " has no setting '" + name + "'" +
+                (names.empty() ? " (it has none)" : " (it has: " + join(names, ", ") + ")"),
+            "db-setting");
       }
       std::string problem = adapters::StoreDescriptor::value_problem(*setting, value);
       if (!problem.empty()) throw file.error(item->source(), name + " " + problem, "db-setting");

@@ -5,7 +5,8 @@
 //   time-limit = 20                 # any option of `faultline test`, named as on the command
 //   nemesis = "partition,kill"      # line without its dashes; the command line wins
 //   name = "my-redis"               # with [db]: the store's name
-//   [db]       install, start, stop, wipe, healthy, primaries, version, pid_file, process_name, logs,
+//   [db]       install, start, stop, wipe, healthy, primaries, version, pid_file, process_name,
+//   logs,
 //              honours_faketime, healthy_timeout
 //   [client]   command, workloads
 //   [settings] NAME = [values...]   # the store's modes, the first is the default
@@ -14,15 +15,15 @@
 // Everything wrong with a file is one TestFileError "FILE:LINE:COL: problem (key)" (exit 64),
 // thrown before any node is touched. Paths in the file are relative to its folder.
 
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <toml++/toml.h>
 
 #include "adapters/script/script_store.h"
 #include "adapters/store.h"

@@ -10,8 +10,8 @@
 
 #include "nemesis/clock_scripts.h"
 #include "nemesis/errors.h"
-#include "nemesis/fault_kinds.h"
 #include "nemesis/faketime.h"
+#include "nemesis/fault_kinds.h"
 #include "nemesis/node_scripts.h"
 #include "nemesis/random.h"
 
@@ -76,8 +76,8 @@ class ClockFault : public Fault {
     std::vector<std::string> sharing;  // nodes on the controller's kernel
     bool all_have_lib = true, all_have_cc = true;
     for (const auto& [name, outcome] : probe) {
-      const bool same_kernel = context_.node(name).local ||
-                               outcome.out.find("boot_id " + own_boot) != std::string::npos;
+      const bool same_kernel =
+          context_.node(name).local || outcome.out.find("boot_id " + own_boot) != std::string::npos;
       if (same_kernel) sharing.push_back(name);
       all_have_lib = all_have_lib && outcome.out.find("faketime-lib") != std::string::npos;
       all_have_cc = all_have_cc && outcome.out.find("\ncc") != std::string::npos;
@@ -98,8 +98,9 @@ class ClockFault : public Fault {
         throw FaultRefused("clock faults cannot reach " + decl.who + ": " + decl.reason);
       }
       if (!all_have_cc) {
-        throw FaultRefused("the system clock strategy compiles a small helper on each node, "
-                           "but some node has no C compiler (cc); install gcc there");
+        throw FaultRefused(
+            "the system clock strategy compiles a small helper on each node, "
+            "but some node has no C compiler (cc); install gcc there");
       }
     } else {
       if (decl.support != ClockSkewSupport::kFaketimeAndSystem) {
@@ -120,11 +121,11 @@ class ClockFault : public Fault {
   Operation start(std::mt19937_64& rng) override {
     check();
     const auto names = context_.names();
-    const auto targets = select_targets(options_.target.value_or(TargetSpec{}), names, rng,
-                                        context_.primaries());
-    const ClockMode mode = options_.clock_mode ? *options_.clock_mode
-                                               : (pick_index(rng, 2) == 0 ? ClockMode::kBump
-                                                                          : ClockMode::kStrobe);
+    const auto targets =
+        select_targets(options_.target.value_or(TargetSpec{}), names, rng, context_.primaries());
+    const ClockMode mode = options_.clock_mode
+                               ? *options_.clock_mode
+                               : (pick_index(rng, 2) == 0 ? ClockMode::kBump : ClockMode::kStrobe);
     std::int64_t offset = options_.offset_ms ? *options_.offset_ms : random_offset(rng);
     if (*strategy_ == ClockStrategy::kSystem) install_helper(targets);
 
@@ -139,16 +140,18 @@ class ClockFault : public Fault {
     } else {
       value["period_ms"] = options_.strobe_period_ms;
       value["duration_ms"] = options_.strobe_duration_ms;
-      const auto period = std::chrono::milliseconds(std::max<std::int64_t>(options_.strobe_period_ms, 1));
-      const auto end = std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(options_.strobe_duration_ms);
+      const auto period =
+          std::chrono::milliseconds(std::max<std::int64_t>(options_.strobe_period_ms, 1));
+      const auto end =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.strobe_duration_ms);
       int flips = 0;
       // Pairs of flips (+offset, then back), so the strobe ends where it began.
       do {
         outcomes = bump(targets, offset, per_node, flips == 0, false);
         if (!succeeded_all(outcomes)) break;
         std::this_thread::sleep_for(period);
-        outcomes = bump(targets, -offset, per_node, false, std::chrono::steady_clock::now() + period >= end);
+        outcomes = bump(targets, -offset, per_node, false,
+                        std::chrono::steady_clock::now() + period >= end);
         flips += 2;
         if (!succeeded_all(outcomes)) break;
         if (std::chrono::steady_clock::now() + period < end) std::this_thread::sleep_for(period);
@@ -166,9 +169,9 @@ class ClockFault : public Fault {
     const auto names = context_.names();
     const std::int64_t before = system_now_ns();
     NodeOutcomes outcomes = context_.run_scripts(names, [](const remote::Node& node) {
-      return shell_command(std::string(kScriptPrelude) + std::string(kClockFunctions) +
-                               "lib=$1\nmeasure now\n",
-                           {NemesisContext::state_dir(node), kLibfaketimePath});
+      return shell_command(
+          std::string(kScriptPrelude) + std::string(kClockFunctions) + "lib=$1\nmeasure now\n",
+          {NemesisContext::state_dir(node), kLibfaketimePath});
     });
     const std::int64_t mid = before + (system_now_ns() - before) / 2;
     boost::json::object offsets;
@@ -194,8 +197,8 @@ class ClockFault : public Fault {
     for (const auto& [name, outcome] : outcomes) {
       if (outcome.ok) per_node[name] = parse_measurements(outcome.out, mid);
     }
-    Operation op = context_.record("stop-clock", boost::json::object{{"reset", std::move(per_node)}},
-                                   outcomes);
+    Operation op = context_.record("stop-clock",
+                                   boost::json::object{{"reset", std::move(per_node)}}, outcomes);
     throw_if_failed("stop-clock", outcomes);
     return op;
   }
@@ -210,7 +213,8 @@ class ClockFault : public Fault {
 
   std::int64_t random_offset(std::mt19937_64& rng) const {
     const std::int64_t max = std::max<std::int64_t>(options_.max_random_offset_ms, 2);
-    std::int64_t magnitude = 1 + static_cast<std::int64_t>(pick_index(rng, static_cast<std::size_t>(max)));
+    std::int64_t magnitude =
+        1 + static_cast<std::int64_t>(pick_index(rng, static_cast<std::size_t>(max)));
     return pick_index(rng, 2) == 0 ? magnitude : -magnitude;
   }
 
@@ -257,9 +261,12 @@ class ClockFault : public Fault {
 
 std::string_view to_string(ClockStrategy strategy) {
   switch (strategy) {
-    case ClockStrategy::kAuto: return "auto";
-    case ClockStrategy::kFaketime: return "faketime";
-    case ClockStrategy::kSystem: return "system";
+    case ClockStrategy::kAuto:
+      return "auto";
+    case ClockStrategy::kFaketime:
+      return "faketime";
+    case ClockStrategy::kSystem:
+      return "system";
   }
   return "?";
 }

@@ -89,10 +89,10 @@ NodeOutcomes NemesisContext::run_scripts(
       if (result.ok()) {
         outcome.ok = true;
       } else {
-        outcome.problem = (result.exit_signal.empty()
-                               ? "exited with status " + std::to_string(result.exit_status)
-                               : "killed by SIG" + result.exit_signal) +
-                          (result.err.empty() ? "" : ": " + remote::tail(result.err, 300));
+        outcome.problem =
+            (result.exit_signal.empty() ? "exited with status " + std::to_string(result.exit_status)
+                                        : "killed by SIG" + result.exit_signal) +
+            (result.err.empty() ? "" : ": " + remote::tail(result.err, 300));
       }
     } catch (const std::exception& e) {
       outcome.problem = first_line(e.what());

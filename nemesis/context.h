@@ -10,6 +10,7 @@
 // on the node in the same command that applies a fault, so `faultline heal` can undo faults
 // left behind by a controller that died.
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,8 +20,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/operation.h"
 #include "nemesis/clock_support.h"
@@ -46,8 +45,8 @@ struct NemesisHooks {
 // The outcome of one command per node, run in parallel.
 struct NodeOutcome {
   bool ok = false;
-  std::string out;            // stdout of the command
-  std::string problem;        // why it failed (exit status and stderr tail, or unreachable)
+  std::string out;      // stdout of the command
+  std::string problem;  // why it failed (exit status and stderr tail, or unreachable)
   std::int64_t effective_ns = kNoTime;  // when the command finished, ns since the origin
 };
 using NodeOutcomes = std::map<std::string, NodeOutcome>;
@@ -85,8 +84,7 @@ class NemesisContext {
 
   // Builds and records an `info` operation of the nemesis: f, value, and extras
   // `effective` ({node: ns}) and, when some nodes failed, `error` naming them. Returns it.
-  Operation record(const std::string& f, boost::json::value value,
-                   const NodeOutcomes& outcomes);
+  Operation record(const std::string& f, boost::json::value value, const NodeOutcomes& outcomes);
 
  private:
   remote::NodeSet& nodes_;

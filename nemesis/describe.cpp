@@ -74,8 +74,9 @@ std::vector<std::string> describe_operation(const Operation& op) {
   auto field = [&](const char* name) -> const json::value* { return value.if_contains(name); };
 
   if (op.f == "start-partition") {
-    lines.push_back("partition " + std::string(field("grudge") ? field("grudge")->as_string() : "?") +
-                    " via " + std::string(field("mechanism") ? field("mechanism")->as_string() : "?"));
+    lines.push_back("partition " +
+                    std::string(field("grudge") ? field("grudge")->as_string() : "?") + " via " +
+                    std::string(field("mechanism") ? field("mechanism")->as_string() : "?"));
     if (const auto* drops = field("drops"); drops && drops->is_object()) {
       for (const auto& [node, from] : drops->as_object()) {
         lines.push_back(std::string(node) + ": drops packets from " + join_strings(from) +
@@ -154,7 +155,7 @@ std::vector<std::string> describe_operation(const Operation& op) {
   }
   if (op.error) {
     lines.push_back("FAILED: " + (op.error->is_string() ? std::string(op.error->as_string())
-                                                         : json::serialize(*op.error)));
+                                                        : json::serialize(*op.error)));
   }
   return lines;
 }

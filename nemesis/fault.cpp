@@ -44,11 +44,15 @@ const std::vector<FaultKind>& all_fault_kinds() {
 std::unique_ptr<Fault> make_fault(FaultKind kind, const FaultOptions& options,
                                   NemesisContext& context) {
   switch (kind) {
-    case FaultKind::kPartition: return make_partition_fault(options, context);
-    case FaultKind::kClock: return make_clock_fault(options, context);
+    case FaultKind::kPartition:
+      return make_partition_fault(options, context);
+    case FaultKind::kClock:
+      return make_clock_fault(options, context);
     case FaultKind::kKill:
-    case FaultKind::kPause: return make_process_fault(kind, options, context);
-    case FaultKind::kPacket: return make_packet_fault(options, context);
+    case FaultKind::kPause:
+      return make_process_fault(kind, options, context);
+    case FaultKind::kPacket:
+      return make_packet_fault(options, context);
   }
   throw std::invalid_argument("unknown fault kind");
 }

@@ -38,17 +38,17 @@ enum class ClockMode { kBump, kStrobe };
 // Options of every kind; a kind reads only its own. Unset choices are drawn from the seeded
 // random generator at each start.
 struct FaultOptions {
-  std::optional<GrudgeKind> grudge;         // partition
-  std::optional<TargetSpec> target;         // clock, kill, pause, packet
+  std::optional<GrudgeKind> grudge;  // partition
+  std::optional<TargetSpec> target;  // clock, kill, pause, packet
   // clock
   std::optional<ClockMode> clock_mode;
   ClockStrategy clock_strategy = ClockStrategy::kAuto;
-  std::optional<std::int64_t> offset_ms;    // bump size (signed) or strobe amplitude
+  std::optional<std::int64_t> offset_ms;  // bump size (signed) or strobe amplitude
   std::int64_t strobe_period_ms = 200;
   std::int64_t strobe_duration_ms = 2'000;
   std::int64_t max_random_offset_ms = 60'000;  // |offset| when drawn at random
   // packet
-  PacketSpec packet;                        // empty: a random loss
+  PacketSpec packet;  // empty: a random loss
 };
 
 class Fault {

@@ -21,8 +21,8 @@ std::string nft_ensure_script(std::string_view table, bool with_set) {
   const std::string t = "inet " + std::string(table);
   std::string script = "add table " + t + "\n" + "add chain " + t + " rules\n";
   if (with_set) {
-    script += "add set " + t + " blocked { type ipv4_addr; }\n" + "flush chain " + t +
-              " rules\n" + "add rule " + t + " rules ip saddr @blocked drop\n";
+    script += "add set " + t + " blocked { type ipv4_addr; }\n" + "flush chain " + t + " rules\n" +
+              "add rule " + t + " rules ip saddr @blocked drop\n";
   }
   script += "add chain " + t + " input { type filter hook input priority -200; policy accept; }\n" +
             "flush chain " + t + " input\n" + "add rule " + t + " input jump rules\n";
@@ -59,8 +59,8 @@ std::string nft_rules_fill_script(std::string_view table, const std::vector<std:
   std::string script = nft_rules_flush_script(table);
   for (const auto& source : sources) {
     check_ipv4(source);
-    script += "add rule inet " + std::string(table) + " rules ip saddr " + source + condition +
-              " drop\n";
+    script +=
+        "add rule inet " + std::string(table) + " rules ip saddr " + source + condition + " drop\n";
   }
   return script;
 }

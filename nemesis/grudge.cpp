@@ -86,8 +86,8 @@ Grudge complete_grudge(const std::vector<std::vector<std::string>>& components) 
   return grudge;
 }
 
-Grudge compute_grudge(GrudgeKind kind, const std::vector<std::string>& nodes,
-                      std::mt19937_64& rng, const std::vector<std::string>& primaries) {
+Grudge compute_grudge(GrudgeKind kind, const std::vector<std::string>& nodes, std::mt19937_64& rng,
+                      const std::vector<std::string>& primaries) {
   if (nodes.size() < 2) {
     throw std::invalid_argument("a partition needs at least 2 nodes, got " +
                                 std::to_string(nodes.size()));
@@ -131,7 +131,8 @@ Grudge compute_grudge(GrudgeKind kind, const std::vector<std::string>& nodes,
         }
       }
       if (components.empty()) {
-        throw std::invalid_argument("the primaries grudge needs at least one primary among the nodes");
+        throw std::invalid_argument(
+            "the primaries grudge needs at least one primary among the nodes");
       }
       components.push_back(rest);
       return complete_grudge(components);

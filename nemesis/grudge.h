@@ -13,6 +13,7 @@
 //   minority-third  a random ⌊(n-1)/3⌋ (at least 1) | the rest
 //   primaries       each primary alone | the non-primaries together (primaries from the adapter)
 
+#include <boost/json.hpp>
 #include <map>
 #include <optional>
 #include <random>
@@ -22,12 +23,17 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json.hpp>
-
 namespace faultline::nemesis {
 
-enum class GrudgeKind { kHalves, kRandomHalves, kOne, kMajoritiesRing, kBridge, kMinorityThird,
-                        kPrimaries };
+enum class GrudgeKind {
+  kHalves,
+  kRandomHalves,
+  kOne,
+  kMajoritiesRing,
+  kBridge,
+  kMinorityThird,
+  kPrimaries
+};
 
 std::string_view to_string(GrudgeKind kind);
 std::optional<GrudgeKind> parse_grudge_kind(std::string_view name);

@@ -2,11 +2,10 @@
 // Reading the markers of active faults that each node keeps in state_dir/active/<kind>.json
 // (written by the faults' node-side scripts, one JSON object per line).
 
+#include <boost/json.hpp>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "nemesis/context.h"
 

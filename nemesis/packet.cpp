@@ -42,8 +42,8 @@ class PacketFault : public Fault {
   Operation start(std::mt19937_64& rng) override {
     probe();
     const auto names = context_.names();
-    const auto targets = select_targets(options_.target.value_or(TargetSpec{}), names, rng,
-                                        context_.primaries());
+    const auto targets =
+        select_targets(options_.target.value_or(TargetSpec{}), names, rng, context_.primaries());
     PacketSpec spec = options_.packet.empty() ? random_spec(rng, targets) : options_.packet;
     spec.validate();
     std::map<std::string, PacketPlan> plans;
@@ -58,14 +58,17 @@ class PacketFault : public Fault {
       const PacketPlan& plan = plans.at(node.name);
       std::vector<std::string> addresses;
       for (const auto& peer : peers.at(node.name)) addresses.push_back(context_.address(peer));
-      boost::json::object marker{{"spec", spec.to_json()}, {"applied", plan.applied},
+      boost::json::object marker{{"spec", spec.to_json()},
+                                 {"applied", plan.applied},
                                  {"peers", json_strings(peers.at(node.name))}};
-      std::vector<std::string> args{NemesisContext::state_dir(node),
-                                    boost::json::serialize(marker),
-                                    plan.nft_loss ? nft_rules_fill_script(kPacketTable, addresses,
-                                                                    *plan.nft_loss)
-                                                  : std::string(),
-                                    nft_ensure_script(kPacketTable, false), plan.htb_rate, plan.qdisc};
+      std::vector<std::string> args{
+          NemesisContext::state_dir(node),
+          boost::json::serialize(marker),
+          plan.nft_loss ? nft_rules_fill_script(kPacketTable, addresses, *plan.nft_loss)
+                        : std::string(),
+          nft_ensure_script(kPacketTable, false),
+          plan.htb_rate,
+          plan.qdisc};
       args.insert(args.end(), addresses.begin(), addresses.end());
       return shell_command(std::string(kScriptPrelude) + std::string(kNftFunctions) +
                                std::string(kApplyPacketScript),

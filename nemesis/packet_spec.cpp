@@ -34,8 +34,8 @@ bool valid_rate(const std::string& rate) {
 }  // namespace
 
 bool PacketSpec::empty() const {
-  return !delay_ms && !loss_percent && !duplicate_percent && !reorder_percent &&
-         !corrupt_percent && !rate;
+  return !delay_ms && !loss_percent && !duplicate_percent && !reorder_percent && !corrupt_percent &&
+         !rate;
 }
 
 void PacketSpec::validate() const {
@@ -44,8 +44,9 @@ void PacketSpec::validate() const {
     throw std::invalid_argument("jitter needs a delay and must not be negative");
   }
   if (reorder_percent && !delay_ms) {
-    throw std::invalid_argument("reorder needs a delay (netem reorders by sending some packets "
-                                "without it)");
+    throw std::invalid_argument(
+        "reorder needs a delay (netem reorders by sending some packets "
+        "without it)");
   }
   check_percent(loss_percent, "loss");
   check_percent(duplicate_percent, "duplicate");
@@ -99,7 +100,8 @@ PacketPlan plan_packet(const PacketSpec& spec, const PacketCapabilities& caps) {
     plan.applied["mechanism"] = "tc htb+u32 towards peers, netem (egress)";
     return plan;
   }
-  const std::string why = " (no netem on this node" + (caps.note.empty() ? "" : ": " + caps.note) + ")";
+  const std::string why =
+      " (no netem on this node" + (caps.note.empty() ? "" : ": " + caps.note) + ")";
   if (spec.delay_ms) {
     plan.refused.push_back("delay " + number(*spec.delay_ms) + "ms" + why);
   }
@@ -127,8 +129,8 @@ PacketPlan plan_packet(const PacketSpec& spec, const PacketCapabilities& caps) {
       plan.htb_rate = *spec.rate;
       plan.qdisc = "pfifo";  // the htb class shapes; a plain queue under it
       plan.applied["rate"] = *spec.rate;
-      mechanism += std::string(mechanism.empty() ? "" : "; ") +
-                   "rate: tc htb class towards peers (egress)";
+      mechanism +=
+          std::string(mechanism.empty() ? "" : "; ") + "rate: tc htb class towards peers (egress)";
     } else {
       plan.refused.push_back("rate " + *spec.rate + " (no tc on this node)");
     }
@@ -148,8 +150,8 @@ double parse_percent(const std::string& text) {
     used = 0;
   }
   if (used == 0 || used != digits.size() || !(value > 0.0 && value <= 100.0)) {
-    throw std::invalid_argument("expected a percentage in (0, 100] like 30 or 30%, got '" +
-                                text + "'");
+    throw std::invalid_argument("expected a percentage in (0, 100] like 30 or 30%, got '" + text +
+                                "'");
   }
   return value;
 }

@@ -13,7 +13,8 @@ namespace faultline::nemesis {
 namespace {
 
 // $1 marker (empty: none), $2 fill script (empty: no grudge), $3 ensure script, $4 flush script.
-constexpr std::string_view kApply = R"SH(if [ -n "$1" ]; then mark partition "$1"; else unmark partition; fi
+constexpr std::string_view kApply =
+    R"SH(if [ -n "$1" ]; then mark partition "$1"; else unmark partition; fi
 if [ -n "$2" ]; then nft_apply "$2" "$3"; else nft_flush "$4"; fi
 )SH";
 // $1 flush script.
@@ -48,7 +49,8 @@ class PartitionFault : public Fault {
     try {
       grudge = compute_grudge(kind, names, rng, primaries);
     } catch (const std::invalid_argument& e) {
-      throw FaultRefused(std::string("partition ") + std::string(to_string(kind)) + ": " + e.what());
+      throw FaultRefused(std::string("partition ") + std::string(to_string(kind)) + ": " +
+                         e.what());
     }
     std::map<std::string, std::string> scripts, markers;
     for (const auto& name : names) {
@@ -61,8 +63,7 @@ class PartitionFault : public Fault {
       }
       if (!sources.empty()) scripts[name] = nft_set_fill_script(kPartitionTable, sources);
       if (!from.empty()) {
-        boost::json::object marker{{"grudge", to_string(kind)},
-                                   {"drops_from", json_strings(from)}};
+        boost::json::object marker{{"grudge", to_string(kind)}, {"drops_from", json_strings(from)}};
         markers[name] = boost::json::serialize(marker);
       }
     }
@@ -71,10 +72,10 @@ class PartitionFault : public Fault {
     NodeOutcomes outcomes = context_.run_scripts(names, [&](const remote::Node& node) {
       return shell_command(
           std::string(kScriptPrelude) + std::string(kNftFunctions) + std::string(kApply),
-          {NemesisContext::state_dir(node), markers[node.name], scripts[node.name], ensure,
-           flush});
+          {NemesisContext::state_dir(node), markers[node.name], scripts[node.name], ensure, flush});
     });
-    boost::json::object value{{"grudge", to_string(kind)}, {"drops", grudge_to_json(grudge)},
+    boost::json::object value{{"grudge", to_string(kind)},
+                              {"drops", grudge_to_json(grudge)},
                               {"mechanism", "nft table inet " + std::string(kPartitionTable)}};
     Operation op = context_.record("start-partition", std::move(value), outcomes);
     throw_if_failed("start-partition", outcomes);

@@ -58,15 +58,15 @@ class ProcessFault : public Fault {
         extra = ",\"restart\":" + (restart ? boost::json::serialize(json_strings(restart->argv))
                                            : std::string("null"));
       }
-      return shell_command(std::string(kScriptPrelude) + std::string(kFindPidsFunction) +
-                               std::string(kSignalScript),
-                           {NemesisContext::state_dir(node), std::string(to_string(kind_)),
-                            kill ? "KILL" : "STOP", selector.pid_file, selector.process_name,
-                            extra});
+      return shell_command(
+          std::string(kScriptPrelude) + std::string(kFindPidsFunction) + std::string(kSignalScript),
+          {NemesisContext::state_dir(node), std::string(to_string(kind_)), kill ? "KILL" : "STOP",
+           selector.pid_file, selector.process_name, extra});
     });
     boost::json::object per_node;
     for (const auto& [name, outcome] : outcomes) {
-      if (outcome.ok) per_node[name] = boost::json::object{{"pids", json_strings(parse_pids(outcome.out))}};
+      if (outcome.ok)
+        per_node[name] = boost::json::object{{"pids", json_strings(parse_pids(outcome.out))}};
     }
     boost::json::object value{{"signal", kill ? "SIGKILL" : "SIGSTOP"},
                               {"targets", json_strings(targets)},
@@ -88,16 +88,16 @@ class ProcessFault : public Fault {
       for (const auto& [name, outcome] : outcomes) {
         if (outcome.ok && !outcome.out.empty()) per_node[name] = outcome.out;
       }
-      Operation op = context_.record(f, boost::json::object{{"signal", "SIGCONT"},
-                                                            {"nodes", std::move(per_node)}},
-                                     outcomes);
+      Operation op = context_.record(
+          f, boost::json::object{{"signal", "SIGCONT"}, {"nodes", std::move(per_node)}}, outcomes);
       throw_if_failed(f, outcomes);
       return op;
     }
     RestartResult restarted = restart_killed(context_, context_.names());
     // What was done, not how: the restart commands are the adapter's scripts.
-    Operation op = context_.record(f, boost::json::object{{"restarted", json_strings(restarted.restarted)}},
-                                   restarted.outcomes);
+    Operation op =
+        context_.record(f, boost::json::object{{"restarted", json_strings(restarted.restarted)}},
+                        restarted.outcomes);
     throw_if_failed(f, restarted.outcomes);
     return op;
   }

@@ -46,9 +46,8 @@ RestartResult restart_killed(NemesisContext& context, const std::vector<std::str
   }
   if (killed.empty()) return result;
   // Restart, then drop the marker only where the restart succeeded.
-  NodeOutcomes ran = context.run_scripts(killed, [&](const remote::Node& node) {
-    return commands.at(node.name);
-  });
+  NodeOutcomes ran =
+      context.run_scripts(killed, [&](const remote::Node& node) { return commands.at(node.name); });
   std::vector<std::string> restarted;
   for (auto& [name, outcome] : ran) {
     if (outcome.ok) restarted.push_back(name);

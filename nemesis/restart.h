@@ -3,10 +3,9 @@
 // the adapter's restart command when there is an adapter, else with the command the marker
 // kept. Shared by stop-kill and heal.
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "nemesis/context.h"
 

@@ -95,7 +95,9 @@ void NemesisSchedule::run(std::stop_token stop) {
   heal_all();
 }
 
-std::vector<Operation> NemesisSchedule::heal_all() { return nemesis::heal_all(context_); }
+std::vector<Operation> NemesisSchedule::heal_all() {
+  return nemesis::heal_all(context_);
+}
 
 std::vector<std::string> NemesisSchedule::errors() const {
   std::lock_guard lock(mutex_);

@@ -38,11 +38,16 @@ std::vector<std::string> random_subset(const std::vector<std::string>& nodes, st
 
 std::string TargetSpec::to_string() const {
   switch (kind) {
-    case Kind::kOne: return "one";
-    case Kind::kMinority: return "minority";
-    case Kind::kMajority: return "majority";
-    case Kind::kAll: return "all";
-    case Kind::kPrimaries: return "primaries";
+    case Kind::kOne:
+      return "one";
+    case Kind::kMinority:
+      return "minority";
+    case Kind::kMajority:
+      return "majority";
+    case Kind::kAll:
+      return "all";
+    case Kind::kPrimaries:
+      return "primaries";
     case Kind::kNamed: {
       std::string out;
       for (const auto& name : names) out += (out.empty() ? "" : ",") + name;
@@ -76,8 +81,7 @@ TargetSpec parse_target(std::string_view text) {
 }
 
 std::vector<std::string> select_targets(const TargetSpec& spec,
-                                        const std::vector<std::string>& nodes,
-                                        std::mt19937_64& rng,
+                                        const std::vector<std::string>& nodes, std::mt19937_64& rng,
                                         const std::vector<std::string>& primaries) {
   if (nodes.empty()) throw std::invalid_argument("no nodes to choose targets from");
   const std::size_t n = nodes.size();

@@ -15,7 +15,7 @@ struct TargetSpec {
   Kind kind = Kind::kOne;
   std::vector<std::string> names;  // kNamed only
 
-  std::string to_string() const;   // as parsed: "one", "n1,n3", ...
+  std::string to_string() const;  // as parsed: "one", "n1,n3", ...
 };
 
 // Parses a target; throws std::invalid_argument on an empty text.
@@ -25,8 +25,7 @@ TargetSpec parse_target(std::string_view text);
 // at least 1, majority = ⌊n/2⌋+1, chosen at random. Throws std::invalid_argument for a named
 // node that is not in `nodes`, or `primaries` when `primaries` is empty (no adapter said).
 std::vector<std::string> select_targets(const TargetSpec& spec,
-                                        const std::vector<std::string>& nodes,
-                                        std::mt19937_64& rng,
+                                        const std::vector<std::string>& nodes, std::mt19937_64& rng,
                                         const std::vector<std::string>& primaries = {});
 
 }  // namespace faultline::nemesis

@@ -23,9 +23,18 @@ struct Command {
   Command(std::initializer_list<std::string> words) : argv(words) {}
   explicit Command(std::vector<std::string> words) : argv(std::move(words)) {}
 
-  Command& with_stdin(std::string data) { stdin_data = std::move(data); return *this; }
-  Command& as_root(bool on = true) { sudo = on; return *this; }
-  Command& with_timeout(std::chrono::milliseconds t) { timeout = t; return *this; }
+  Command& with_stdin(std::string data) {
+    stdin_data = std::move(data);
+    return *this;
+  }
+  Command& as_root(bool on = true) {
+    sudo = on;
+    return *this;
+  }
+  Command& with_timeout(std::chrono::milliseconds t) {
+    timeout = t;
+    return *this;
+  }
 
   // For messages: the quoted command line (without sudo), shortened to ~200 chars.
   std::string display() const;
@@ -41,9 +50,9 @@ std::string shell_join(const std::vector<std::string>& argv);
 
 // How sudo is applied to commands with Command::sudo (or every command when `always`).
 struct SudoPolicy {
-  bool always = false;            // --sudo: wrap every command, not only those asking for root
-  bool with_password = false;     // sudo -S: the password is sent first on stdin
-  bool user_is_root = false;      // root needs no sudo at all
+  bool always = false;         // --sudo: wrap every command, not only those asking for root
+  bool with_password = false;  // sudo -S: the password is sent first on stdin
+  bool user_is_root = false;   // root needs no sudo at all
 };
 
 // The command line sent to the node: `timeout -s KILL <seconds> argv...` (the node enforces

@@ -17,7 +17,7 @@ class RemoteError : public std::runtime_error {
               std::string stderr_tail, const std::string& problem);
 
   const std::string& node() const { return node_; }
-  const std::string& command() const { return command_; }   // display form, may be empty
+  const std::string& command() const { return command_; }  // display form, may be empty
   std::optional<int> exit_status() const { return exit_status_; }
   const std::string& stderr_tail() const { return stderr_tail_; }
   const std::string& problem() const { return problem_; }

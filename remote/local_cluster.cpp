@@ -53,8 +53,8 @@ class MachineLock {
 // 10.77.X.0/24: X from the name's hash, moved on while that subnet is already routed or
 // addressed on this machine (another cluster, a VPN...).
 int choose_subnet(const std::string& name) {
-  std::string used = check_local({"ip", "-4", "route", "show"}) +
-                     check_local({"ip", "-4", "-o", "addr", "show"});
+  std::string used =
+      check_local({"ip", "-4", "route", "show"}) + check_local({"ip", "-4", "-o", "addr", "show"});
   unsigned hash = 0;
   for (unsigned char c : name) hash = hash * 31 + c;
   for (int attempt = 0; attempt < 250; ++attempt) {
@@ -77,10 +77,18 @@ void write_file(const fs::path& path, const std::string& text, fs::perms perms) 
 std::string sshd_config(const fs::path& dir, const fs::path& node, const std::string& address) {
   return "# Written by faultline cluster up.\n"
          "Port 22\n"
-         "ListenAddress " + address + "\n"
-         "HostKey " + (node / "ssh_host_ed25519_key").string() + "\n"
-         "PidFile " + (node / "sshd.pid").string() + "\n"
-         "AuthorizedKeysFile " + (dir / "authorized_keys").string() + "\n"
+         "ListenAddress " +
+         address +
+         "\n"
+         "HostKey " +
+         (node / "ssh_host_ed25519_key").string() +
+         "\n"
+         "PidFile " +
+         (node / "sshd.pid").string() +
+         "\n"
+         "AuthorizedKeysFile " +
+         (dir / "authorized_keys").string() +
+         "\n"
          "PermitRootLogin prohibit-password\n"
          "PubkeyAuthentication yes\n"
          "PasswordAuthentication no\n"
@@ -114,8 +122,8 @@ pid_t launch_sshd(const SshdLaunch& launch) {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(12);
   if (::sethostname(launch.hostname.data(), launch.hostname.size()) != 0) ::_exit(13);
   if (::mount(launch.private_tmp.c_str(), "/tmp", nullptr, MS_BIND, nullptr) != 0) ::_exit(14);
-  if (!launch.hidden_rc.empty() &&
-      ::mount(launch.empty_file.c_str(), launch.hidden_rc.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+  if (!launch.hidden_rc.empty() && ::mount(launch.empty_file.c_str(), launch.hidden_rc.c_str(),
+                                           nullptr, MS_BIND, nullptr) != 0) {
     ::_exit(15);
   }
   ::execv(kSshd, const_cast<char* const*>(argv));
@@ -124,14 +132,22 @@ pid_t launch_sshd(const SshdLaunch& launch) {
 
 std::string launch_failure(int code) {
   switch (code) {
-    case 10: return "cannot enter the network namespace";
-    case 11: return "cannot create UTS/mount namespaces (needs root)";
-    case 12: return "cannot make mounts private";
-    case 13: return "cannot set the hostname";
-    case 14: return "cannot mount the private /tmp";
-    case 15: return "cannot hide ~/.bashrc";
-    case 16: return std::string("cannot execute ") + kSshd + " (is openssh-server installed?)";
-    default: return "sshd exited with status " + std::to_string(code);
+    case 10:
+      return "cannot enter the network namespace";
+    case 11:
+      return "cannot create UTS/mount namespaces (needs root)";
+    case 12:
+      return "cannot make mounts private";
+    case 13:
+      return "cannot set the hostname";
+    case 14:
+      return "cannot mount the private /tmp";
+    case 15:
+      return "cannot hide ~/.bashrc";
+    case 16:
+      return std::string("cannot execute ") + kSshd + " (is openssh-server installed?)";
+    default:
+      return "sshd exited with status " + std::to_string(code);
   }
 }
 
@@ -153,25 +169,23 @@ void bring_up(const LocalClusterSpec& spec, const fs::path& dir, NodesFile& file
   const std::string net = "10.77." + std::to_string(x) + ".";
   file.subnet = net + "0/24";
   const std::string bridge = cluster_bridge_name(name);
-  std::string batch = "link add " + bridge + " type bridge\n" +
-                      "link set " + bridge + " alias " + detail::kBridgeAliasPrefix + name + "\n" +
-                      "addr add " + net + "254/24 dev " + bridge + "\n" +
-                      "link set " + bridge + " up\n";
+  std::string batch = "link add " + bridge + " type bridge\n" + "link set " + bridge + " alias " +
+                      detail::kBridgeAliasPrefix + name + "\n" + "addr add " + net + "254/24 dev " +
+                      bridge + "\n" + "link set " + bridge + " up\n";
   for (int i = 1; i <= spec.nodes; ++i) {
     std::string veth = cluster_veth_name(name, i), peer = peer_name(name, i);
     std::string netns = cluster_netns_name(name, i);
-    batch += "netns add " + netns + "\n" +
-             "link add " + veth + " type veth peer name " + peer + "\n" +
-             "link set " + veth + " master " + bridge + "\n" +
-             "link set " + veth + " up\n" +
+    batch += "netns add " + netns + "\n" + "link add " + veth + " type veth peer name " + peer +
+             "\n" + "link set " + veth + " master " + bridge + "\n" + "link set " + veth + " up\n" +
              "link set " + peer + " netns " + netns + "\n";
   }
   check_local({"ip", "-batch", "-"}, {batch, std::chrono::seconds(30)});
   for (int i = 1; i <= spec.nodes; ++i) {
-    std::string inner = "link set lo up\n"
-                        "link set " + peer_name(name, i) + " name eth0\n" +
-                        "addr add " + net + std::to_string(i) + "/24 dev eth0\n" +
-                        "link set eth0 up\n";
+    std::string inner =
+        "link set lo up\n"
+        "link set " +
+        peer_name(name, i) + " name eth0\n" + "addr add " + net + std::to_string(i) +
+        "/24 dev eth0\n" + "link set eth0 up\n";
     check_local({"ip", "-n", cluster_netns_name(name, i), "-batch", "-"}, {inner});
   }
 
@@ -189,8 +203,8 @@ void bring_up(const LocalClusterSpec& spec, const fs::path& dir, NodesFile& file
     fs::permissions(node / "tmp", fs::perms(01777));
     fs::remove(node / "ssh_host_ed25519_key");
     fs::remove(node / "ssh_host_ed25519_key.pub");
-    check_local({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "n" + std::to_string(i),
-                 "-f", (node / "ssh_host_ed25519_key").string()});
+    check_local({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "n" + std::to_string(i), "-f",
+                 (node / "ssh_host_ed25519_key").string()});
     std::string host_key = detail::read_small_file(node / "ssh_host_ed25519_key.pub");
     std::string address = net + std::to_string(i);
     // "type base64" only: the comment is dropped.

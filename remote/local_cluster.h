@@ -51,11 +51,11 @@ struct NodeStatus {
 struct ClusterStatus {
   std::string name;
   std::filesystem::path dir;
-  bool exists = false;         // state directory or any namespace/bridge present
+  bool exists = false;  // state directory or any namespace/bridge present
   bool bridge_exists = false;
   std::string subnet;
   std::vector<NodeStatus> nodes;
-  bool healthy() const;        // exists, bridge up, every node's namespace and sshd present
+  bool healthy() const;  // exists, bridge up, every node's namespace and sshd present
 };
 
 ClusterStatus cluster_status(const std::string& name, const std::filesystem::path& dir = {});
@@ -64,7 +64,8 @@ ClusterStatus cluster_status(const std::string& name, const std::filesystem::pat
 // the destructor, whatever happened in between.
 class ScopedLocalCluster {
  public:
-  explicit ScopedLocalCluster(const LocalClusterSpec& spec) : spec_(spec), file_(cluster_up(spec)) {}
+  explicit ScopedLocalCluster(const LocalClusterSpec& spec)
+      : spec_(spec), file_(cluster_up(spec)) {}
   ~ScopedLocalCluster() {
     try {
       cluster_down(spec_.name, spec_.dir);

@@ -35,7 +35,9 @@ void validate_cluster_name(const std::string& name) {
   }
 }
 
-std::string cluster_bridge_name(const std::string& name) { return "fl" + name_hash(name) + "b"; }
+std::string cluster_bridge_name(const std::string& name) {
+  return "fl" + name_hash(name) + "b";
+}
 
 std::string cluster_veth_name(const std::string& name, int index) {
   return "fl" + name_hash(name) + "v" + std::to_string(index);

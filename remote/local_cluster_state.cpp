@@ -199,7 +199,8 @@ void cluster_down(const std::string& name, const fs::path& dir_option) {
       fs::remove(entry.path() / name, ec);  // only if empty
     }
   }
-  // Transient per-cluster state (the nemesis' faketime files) lives in /run/faultline/<kind>/<cluster>.
+  // Transient per-cluster state (the nemesis' faketime files) lives in
+  // /run/faultline/<kind>/<cluster>.
   for (const auto& entry : fs::directory_iterator("/run/faultline", ec)) {
     if (entry.is_directory(ec)) fs::remove_all(entry.path() / name, ec);
   }
@@ -247,8 +248,8 @@ ClusterStatus cluster_status(const std::string& name, const fs::path& dir_option
     if (node.namespace_exists) pids = detail::namespace_pids(node.netns);
     node.processes = static_cast<int>(pids.size());
     node.sshd_pid = live_sshd(status.dir, i);
-    node.sshd_running = node.sshd_pid > 0 &&
-                        std::find(pids.begin(), pids.end(), node.sshd_pid) != pids.end();
+    node.sshd_running =
+        node.sshd_pid > 0 && std::find(pids.begin(), pids.end(), node.sshd_pid) != pids.end();
     status.nodes.push_back(node);
   }
   return status;

@@ -29,7 +29,8 @@ struct Fd {
 
 void make_pipe(Fd& read_end, Fd& write_end) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("pipe: ") + strerror(errno));
   read_end.fd = fds[0];
   write_end.fd = fds[1];
 }
@@ -83,8 +84,10 @@ LocalResult run_local(const std::vector<std::string>& argv, const LocalExecOptio
   LocalResult result;
   const auto deadline = Clock::now() + options.timeout;
   std::size_t sent = 0;
-  if (options.stdin_data.empty()) in_w.close();
-  else ::fcntl(in_w.fd, F_SETFL, O_NONBLOCK);
+  if (options.stdin_data.empty())
+    in_w.close();
+  else
+    ::fcntl(in_w.fd, F_SETFL, O_NONBLOCK);
   char buffer[65536];
   while (out_r.fd >= 0 || err_r.fd >= 0) {
     pollfd fds[3];
@@ -103,8 +106,8 @@ LocalResult run_local(const std::vector<std::string>& argv, const LocalExecOptio
     for (nfds_t i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
       if (fds[i].fd == in_w.fd) {
-        ssize_t w = ::write(in_w.fd, options.stdin_data.data() + sent,
-                            options.stdin_data.size() - sent);
+        ssize_t w =
+            ::write(in_w.fd, options.stdin_data.data() + sent, options.stdin_data.size() - sent);
         if (w > 0) sent += static_cast<std::size_t>(w);
         if (w < 0 && errno != EAGAIN) in_w.close();  // the program closed its stdin
         if (sent == options.stdin_data.size()) in_w.close();
@@ -112,7 +115,8 @@ LocalResult run_local(const std::vector<std::string>& argv, const LocalExecOptio
       }
       ssize_t r = ::read(fds[i].fd, buffer, sizeof buffer);
       if (r > 0) {
-        (fds[i].fd == out_r.fd ? result.out : result.err).append(buffer, static_cast<std::size_t>(r));
+        (fds[i].fd == out_r.fd ? result.out : result.err)
+            .append(buffer, static_cast<std::size_t>(r));
       } else if (r == 0 || errno != EINTR) {
         (fds[i].fd == out_r.fd ? out_r : err_r).close();
       }
@@ -131,11 +135,11 @@ std::string check_local(const std::vector<std::string>& argv, const LocalExecOpt
     std::string err = result.err;
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
     if (err.size() > 400) err = "..." + err.substr(err.size() - 400);
-    throw std::runtime_error(
-        "`" + joined(argv) + "` " +
-        (result.timed_out ? std::string("timed out")
-                          : "failed (status " + std::to_string(result.exit_status) + ")") +
-        (err.empty() ? "" : ": " + err));
+    throw std::runtime_error("`" + joined(argv) + "` " +
+                             (result.timed_out
+                                  ? std::string("timed out")
+                                  : "failed (status " + std::to_string(result.exit_status) + ")") +
+                             (err.empty() ? "" : ": " + err));
   }
   return result.out;
 }

@@ -24,7 +24,6 @@ LocalResult run_local(const std::vector<std::string>& argv, const LocalExecOptio
 
 // run_local, and throws std::runtime_error("`cmd` failed (status N): stderr tail") unless it
 // exited 0. Returns stdout.
-std::string check_local(const std::vector<std::string>& argv,
-                        const LocalExecOptions& options = {});
+std::string check_local(const std::vector<std::string>& argv, const LocalExecOptions& options = {});
 
 }  // namespace faultline::remote

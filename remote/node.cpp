@@ -8,8 +8,8 @@ namespace faultline::remote {
 namespace {
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
 }
 
 std::string printable(std::string_view text) {
@@ -56,8 +56,8 @@ void validate_nodes(const std::vector<Node>& nodes) {
     if (node.host.empty()) throw ConfigError("node " + node.name + ": no host");
     for (char c : node.host) {
       // Hosts go to libssh, never to a shell; still, refuse what no host name contains.
-      if (static_cast<unsigned char>(c) <= ' ' || c == '\'' || c == '"' || c == ';' ||
-          c == '`' || c == '$' || c == '\\') {
+      if (static_cast<unsigned char>(c) <= ' ' || c == '\'' || c == '"' || c == ';' || c == '`' ||
+          c == '$' || c == '\\') {
         throw ConfigError("node " + node.name + ": invalid host '" + printable(node.host) + "'");
       }
     }

@@ -11,12 +11,12 @@
 namespace faultline::remote {
 
 struct Node {
-  std::string name;          // [A-Za-z0-9][A-Za-z0-9._-]{0,62}
-  std::string host;          // address or DNS name
+  std::string name;  // [A-Za-z0-9][A-Za-z0-9._-]{0,62}
+  std::string host;  // address or DNS name
   int port = 22;
   std::string user = "root";
-  std::string key_file;      // private key; empty: ssh-agent, then ~/.ssh/id_* (libssh auto)
-  std::string known_hosts;   // empty: ~/.ssh/known_hosts
+  std::string key_file;          // private key; empty: ssh-agent, then ~/.ssh/id_* (libssh auto)
+  std::string known_hosts;       // empty: ~/.ssh/known_hosts
   bool strict_host_keys = true;  // false only on explicit opt-out (--no-strict-host-keys)
   bool sudo = false;             // run every command through sudo (see SudoPolicy)
   std::optional<std::string> sudo_password;  // never written to a nodes file
@@ -25,8 +25,8 @@ struct Node {
   // (same clock, same filesystem except a private /tmp). Faults that would change the
   // kernel (e.g. the system clock) must refuse such nodes.
   bool local = false;
-  std::string netns;         // the namespace's name (`ip netns`), when local
-  std::string cluster;       // the local cluster's name, when local
+  std::string netns;    // the namespace's name (`ip netns`), when local
+  std::string cluster;  // the local cluster's name, when local
 };
 
 // True when `name` is a valid node name.

@@ -14,9 +14,10 @@ void add_node_options(CLI::App& command, NodeOptions& options) {
   auto* file = command.add_option("--nodes-file", options.nodes_file,
                                   "Nodes file (JSON, as written by `faultline cluster up`)");
   nodes->excludes(file);
-  command.add_option("--cluster", options.cluster,
-                     "Local cluster whose nodes to use when neither --nodes nor --nodes-file "
-                     "is given")
+  command
+      .add_option("--cluster", options.cluster,
+                  "Local cluster whose nodes to use when neither --nodes nor --nodes-file "
+                  "is given")
       ->capture_default_str();
   command.add_option("--ssh-user", options.ssh_user, "SSH user (default root)");
   command.add_option("--ssh-key", options.ssh_key,
@@ -43,10 +44,12 @@ NodesFile resolve_nodes(const NodeOptions& options) {
       std::string entry = options.nodes.substr(pos, end - pos);
       pos = end + 1;
       ++index;
-      if (entry.empty()) throw ConfigError("--nodes: empty entry at position " + std::to_string(index));
+      if (entry.empty())
+        throw ConfigError("--nodes: empty entry at position " + std::to_string(index));
       Node node;
       std::size_t equals = entry.find('=');
-      node.name = equals == std::string::npos ? "n" + std::to_string(index) : entry.substr(0, equals);
+      node.name =
+          equals == std::string::npos ? "n" + std::to_string(index) : entry.substr(0, equals);
       node.host = equals == std::string::npos ? entry : entry.substr(equals + 1);
       file.nodes.push_back(node);
     }

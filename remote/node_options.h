@@ -7,22 +7,21 @@
 //   --sudo [--sudo-password-stdin]
 // With --nodes, node names are n1..nN in the given order unless written name=host.
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "remote/nodes_file.h"
 
 namespace faultline::remote {
 
 struct NodeOptions {
-  std::string nodes;             // comma-separated hosts (or name=host)
+  std::string nodes;  // comma-separated hosts (or name=host)
   std::string nodes_file;
   std::string cluster = "faultline";
-  std::string ssh_user;          // empty: file's value or "root"
+  std::string ssh_user;  // empty: file's value or "root"
   std::string ssh_key;
-  int ssh_port = 0;              // 0: file's value or 22
+  int ssh_port = 0;  // 0: file's value or 22
   std::string known_hosts;
   bool no_strict_host_keys = false;
   bool sudo = false;

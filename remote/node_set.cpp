@@ -118,11 +118,13 @@ NodeResults NodeSet::run_each(const std::vector<std::string>& names,
 }
 
 NodeResults NodeSet::exec_on(const std::vector<std::string>& names, const Command& command) {
-  return run_each(names, [&](const Node&) { return command; }, false);
+  return run_each(
+      names, [&](const Node&) { return command; }, false);
 }
 
 NodeResults NodeSet::run_on(const std::vector<std::string>& names, const Command& command) {
-  return run_each(names, [&](const Node&) { return command; }, true);
+  return run_each(
+      names, [&](const Node&) { return command; }, true);
 }
 
 }  // namespace faultline::remote

@@ -24,10 +24,10 @@ namespace faultline::remote {
 
 struct NodesFile {
   std::vector<Node> nodes;
-  bool local = false;       // a local namespace cluster
-  std::string cluster;      // its name (local clusters)
-  std::string dir;          // its state directory (local clusters)
-  std::string subnet;       // its /24 (local clusters)
+  bool local = false;   // a local namespace cluster
+  std::string cluster;  // its name (local clusters)
+  std::string dir;      // its state directory (local clusters)
+  std::string subnet;   // its /24 (local clusters)
 };
 
 // Throws ConfigError("FILE: problem") when the file is missing, not JSON, or a node is invalid.

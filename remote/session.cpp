@@ -134,8 +134,8 @@ void SshSession::connect_locked() {
     ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
     try {
       if (ssh_connect(s) != SSH_OK) {
-        throw NodeUnreachable(node_.name, "cannot connect to " + endpoint(node_) + ": " +
-                                              ssh_get_error(s));
+        throw NodeUnreachable(node_.name,
+                              "cannot connect to " + endpoint(node_) + ": " + ssh_get_error(s));
       }
       if (node_.strict_host_keys) {
         switch (ssh_session_is_known_server(s)) {
@@ -143,19 +143,19 @@ void SshSession::connect_locked() {
             break;
           case SSH_KNOWN_HOSTS_CHANGED:
           case SSH_KNOWN_HOSTS_OTHER:
-            throw HostKeyError(
-                node_.name, "host key of " + node_.host + ":" + std::to_string(node_.port) +
-                                " does not match " + known_hosts +
-                                " (refusing to connect: possible man-in-the-middle; if the node "
-                                "was reinstalled, update that file, or pass "
-                                "--no-strict-host-keys to skip the check)");
-          case SSH_KNOWN_HOSTS_UNKNOWN:
-          case SSH_KNOWN_HOSTS_NOT_FOUND:
             throw HostKeyError(node_.name,
                                "host key of " + node_.host + ":" + std::to_string(node_.port) +
-                                   " is not in " + known_hosts +
-                                   " (add it, e.g. with ssh-keyscan, or pass "
+                                   " does not match " + known_hosts +
+                                   " (refusing to connect: possible man-in-the-middle; if the node "
+                                   "was reinstalled, update that file, or pass "
                                    "--no-strict-host-keys to skip the check)");
+          case SSH_KNOWN_HOSTS_UNKNOWN:
+          case SSH_KNOWN_HOSTS_NOT_FOUND:
+            throw HostKeyError(node_.name, "host key of " + node_.host + ":" +
+                                               std::to_string(node_.port) + " is not in " +
+                                               known_hosts +
+                                               " (add it, e.g. with ssh-keyscan, or pass "
+                                               "--no-strict-host-keys to skip the check)");
           default:
             throw HostKeyError(node_.name, "cannot check the host key against " + known_hosts +
                                                ": " + ssh_get_error(s));
@@ -164,8 +164,8 @@ void SshSession::connect_locked() {
       int auth = SSH_AUTH_ERROR;
       if (!node_.key_file.empty()) {
         ssh_key key = nullptr;
-        if (ssh_pki_import_privkey_file(node_.key_file.c_str(), nullptr, nullptr, nullptr,
-                                        &key) != SSH_OK) {
+        if (ssh_pki_import_privkey_file(node_.key_file.c_str(), nullptr, nullptr, nullptr, &key) !=
+            SSH_OK) {
           throw PermanentFailure(node_.name, "cannot read private key " + node_.key_file);
         }
         auth = ssh_userauth_publickey(s, nullptr, key);
@@ -175,11 +175,11 @@ void SshSession::connect_locked() {
       }
       if (auth != SSH_AUTH_SUCCESS) {
         throw PermanentFailure(
-            node_.name,
-            "authentication as " + node_.user + " on " + node_.host + " refused (" +
-                (node_.key_file.empty() ? std::string("ssh-agent and default keys")
-                                        : "key " + node_.key_file) +
-                ")" + (auth == SSH_AUTH_ERROR ? std::string(": ") + ssh_get_error(s) : ""));
+            node_.name, "authentication as " + node_.user + " on " + node_.host + " refused (" +
+                            (node_.key_file.empty() ? std::string("ssh-agent and default keys")
+                                                    : "key " + node_.key_file) +
+                            ")" +
+                            (auth == SSH_AUTH_ERROR ? std::string(": ") + ssh_get_error(s) : ""));
       }
       impl_ = std::move(impl);
       return;
@@ -313,8 +313,8 @@ CommandResult SshSession::exec_locked(const Command& command) {
         got_data = true;
       }
     }
-    bool drained = ssh_channel_is_eof(ch) && ssh_channel_poll(ch, 0) <= 0 &&
-                   ssh_channel_poll(ch, 1) <= 0;
+    bool drained =
+        ssh_channel_is_eof(ch) && ssh_channel_poll(ch, 0) <= 0 && ssh_channel_poll(ch, 1) <= 0;
     if (drained && (exit.status_seen || ssh_channel_is_closed(ch))) break;
     if (ssh_channel_is_closed(ch) && !got_data) break;
 
@@ -345,8 +345,7 @@ CommandResult SshSession::run(const Command& command) {
     std::string problem = result.exit_signal.empty()
                               ? "exited with status " + std::to_string(result.exit_status)
                               : "killed by signal " + result.exit_signal;
-    throw RemoteError(node_.name, command.display(), result.exit_status, tail(result.err),
-                      problem);
+    throw RemoteError(node_.name, command.display(), result.exit_status, tail(result.err), problem);
   }
   return result;
 }

@@ -23,15 +23,15 @@ namespace faultline::remote {
 
 struct SessionOptions {
   std::chrono::milliseconds connect_timeout{5'000};  // per attempt
-  int attempts = 3;                                   // connect and channel-open attempts
-  std::chrono::milliseconds backoff{100};             // doubled after each failed attempt
+  int attempts = 3;                                  // connect and channel-open attempts
+  std::chrono::milliseconds backoff{100};            // doubled after each failed attempt
 };
 
 struct CommandResult {
-  int exit_status = -1;     // -1 when the process died from a signal (see exit_signal)
-  std::string exit_signal;  // e.g. "KILL", empty when it exited normally
-  std::string out;          // everything written on stdout
-  std::string err;          // everything written on stderr
+  int exit_status = -1;                  // -1 when the process died from a signal (see exit_signal)
+  std::string exit_signal;               // e.g. "KILL", empty when it exited normally
+  std::string out;                       // everything written on stdout
+  std::string err;                       // everything written on stderr
   std::chrono::microseconds elapsed{0};  // channel open to exit status
   bool ok() const { return exit_status == 0; }
 };

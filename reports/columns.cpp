@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <boost/json.hpp>
 #include <cstring>
 #include <stdexcept>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 namespace {
@@ -63,7 +62,9 @@ std::string base64_encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  auto at = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
   for (; i + 2 < bytes.size(); i += 3) {
     std::uint32_t n = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
     out += kAlphabet[(n >> 18) & 63];

@@ -5,12 +5,11 @@
 // (reports/assets/report_core.js: decodeColumn), where one JSON object per
 // operation would take tens of megabytes and seconds.
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 namespace faultline {
 

@@ -43,7 +43,9 @@ std::string percent_text(double fraction) {
   return format("%.1f%%", p);
 }
 
-std::string count_text(double n) { return format("%.0f", n); }
+std::string count_text(double n) {
+  return format("%.0f", n);
+}
 
 std::string plural(double n, const char* one, const char* many) {
   return count_text(n) + " " + (n == 1 ? one : many);
@@ -130,8 +132,8 @@ PlainAnswer cost_answer(const boost::json::value& fresher, const boost::json::va
   const bool reads = at(fresher, {"series", "latency", "by_f", "read"}).is_object() &&
                      at(other, {"series", "latency", "by_f", "read"}).is_object();
   const std::string what = reads ? "reads" : "operations";
-  std::string text = strictly_fresher ? "Against " + b + ", " + a + " " + what + " "
-                                      : a + " against " + b + ": ";
+  std::string text =
+      strictly_fresher ? "Against " + b + ", " + a + " " + what + " " : a + " against " + b + ": ";
   auto pa = p99_of(fresher, reads), pb = p99_of(other, reads);
   if (!pa || !pb) {
     text += strictly_fresher ? "had p99 latency not measured" : "p99 latency not measured";
@@ -225,9 +227,10 @@ std::vector<PlainAnswer> plain_answers(const boost::json::array& modes) {
   bool any_faults = false;
   for (const auto& m : modes) any_faults = any_faults || has_faults(m);
   if (!modes.empty() && !any_faults) {
-    out.push_back({"No fault was injected in these runs, so nothing here was measured inside "
-                   "faults.",
-                   {"availability-time"}});
+    out.push_back(
+        {"No fault was injected in these runs, so nothing here was measured inside "
+         "faults.",
+         {"availability-time"}});
   }
   for (const auto& m : modes) out.push_back(staleness_answer(m));
   if (modes.size() >= 2) {

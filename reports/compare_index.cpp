@@ -1,13 +1,12 @@
 #include "reports/compare_index.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <iterator>
-
-#include <boost/json.hpp>
 
 #include "reports/compare_page.h"
 #include "reports/escape.h"
@@ -88,7 +87,9 @@ boost::json::array compare_pages_to_json(const std::vector<ComparePageSummary>& 
   for (const auto& p : pages) {
     boost::json::array modes;
     for (const auto& m : p.modes) modes.emplace_back(m);
-    out.push_back({{"path", p.path}, {"title", p.title}, {"modes", std::move(modes)},
+    out.push_back({{"path", p.path},
+                   {"title", p.title},
+                   {"modes", std::move(modes)},
                    {"written", p.written}});
   }
   return out;
@@ -96,14 +97,15 @@ boost::json::array compare_pages_to_json(const std::vector<ComparePageSummary>& 
 
 std::string render_compare_list(const std::vector<ComparePageSummary>& pages) {
   if (pages.empty()) return "";
-  std::string out = "<section id=\"compares\"><h2>Comparisons</h2><table><thead><tr><th>page</th>"
-                    "<th>modes</th><th>written</th></tr></thead><tbody>\n";
+  std::string out =
+      "<section id=\"compares\"><h2>Comparisons</h2><table><thead><tr><th>page</th>"
+      "<th>modes</th><th>written</th></tr></thead><tbody>\n";
   for (const auto& p : pages) {
     std::string modes;
     for (const auto& m : p.modes) modes += (modes.empty() ? "" : ", ") + m;
-    out += "<tr><td><a href=\"" + html_escape("/runs/" + percent_encode_path(p.path)) + "\">" + html_escape(p.title) +
-           "</a></td><td>" + html_escape(modes) + "</td><td>" + html_escape(p.written) +
-           "</td></tr>\n";
+    out += "<tr><td><a href=\"" + html_escape("/runs/" + percent_encode_path(p.path)) + "\">" +
+           html_escape(p.title) + "</a></td><td>" + html_escape(modes) + "</td><td>" +
+           html_escape(p.written) + "</td></tr>\n";
   }
   return out + "</tbody></table></section>\n";
 }

@@ -3,11 +3,10 @@
 // wrote, with the title and modes its .compare.json names. `faultline serve` lists them
 // above the runs.
 
+#include <boost/json/array.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <boost/json/array.hpp>
 
 namespace faultline {
 

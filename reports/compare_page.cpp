@@ -101,11 +101,11 @@ boost::json::object compare_page_data(const std::string& title, const std::vecto
 }
 
 std::string render_compare_page(const boost::json::object& data) {
-  const std::string title = text_of(data.contains("title") ? data.at("title") : boost::json::value());
+  const std::string title =
+      text_of(data.contains("title") ? data.at("title") : boost::json::value());
   const boost::json::array empty;
-  const auto& modes = data.contains("modes") && data.at("modes").is_array()
-                          ? data.at("modes").get_array()
-                          : empty;
+  const auto& modes =
+      data.contains("modes") && data.at("modes").is_array() ? data.at("modes").get_array() : empty;
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
   out += kCsp;
@@ -138,8 +138,8 @@ std::string render_compare_page(const boost::json::object& data) {
   }
   out += "</ul></section>\n<section id=\"table\"><h2>Side by side</h2>\n<table><tr><th></th>";
   for (std::size_t i = 0; i < modes.size(); ++i) {
-    out += "<th data-mode=\"" + std::to_string(i) + "\">" + html_escape(text_of(modes[i].at("mode"))) +
-           "</th>";
+    out += "<th data-mode=\"" + std::to_string(i) + "\">" +
+           html_escape(text_of(modes[i].at("mode"))) + "</th>";
   }
   out += "</tr>\n";
   if (const auto* table = data.if_contains("table"); table && table->is_array()) {
@@ -148,15 +148,16 @@ std::string render_compare_page(const boost::json::object& data) {
       for (const auto& cell : row.at("cells").get_array()) {
         std::string c = text_of(cell);
         const char* cls = c == "INVALID" || c.find("FAILED") != std::string::npos ? " class=\"bad\""
-                          : c == "valid"                                          ? " class=\"good\""
-                                                                                  : "";
+                          : c == "valid" ? " class=\"good\""
+                                         : "";
         out += std::string("<td") + cls + ">" + html_escape(c) + "</td>";
       }
       out += "</tr>\n";
     }
   }
-  out += "</table></section>\n<noscript><p>The plots are drawn with JavaScript, which is "
-         "disabled; their data is in the .compare.json file beside this page.</p></noscript>\n";
+  out +=
+      "</table></section>\n<noscript><p>The plots are drawn with JavaScript, which is "
+      "disabled; their data is in the .compare.json file beside this page.</p></noscript>\n";
   for (const auto& p : kPlots) {
     out += std::string("<section id=\"") + p.id + "\" class=\"plots\"><h2>" + p.title +
            "</h2><p class=\"muted\">" + p.about + "</p></section>\n";
@@ -167,8 +168,8 @@ std::string render_compare_page(const boost::json::object& data) {
     out += "<li><strong>" + html_escape(text_of(m.at("mode"))) + "</strong>: ";
     if (!report.empty())
       out += "<a href=\"" + html_escape(percent_encode_path(report)) + "\">report</a>, ";
-    out += "<a href=\"" + html_escape(percent_encode_path(run + "/")) + "\">run directory</a> <code>" +
-           html_escape(run) + "</code></li>\n";
+    out += "<a href=\"" + html_escape(percent_encode_path(run + "/")) +
+           "\">run directory</a> <code>" + html_escape(run) + "</code></li>\n";
   }
   out += "</ul></section>\n</main>\n<script type=\"application/json\" id=\"compare-data\">";
   out += script_safe_json(data);

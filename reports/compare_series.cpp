@@ -21,7 +21,9 @@ constexpr double kNsPerMs = 1e6;
 constexpr double kCdfSteps = 400;       // a point at least every 1/400 of the fraction
 constexpr double kCdfValueStep = 1.02;  // and at every 2% step in value
 
-double ms_of(std::int64_t ns) { return round3(static_cast<double>(ns) / kNsPerMs); }
+double ms_of(std::int64_t ns) {
+  return round3(static_cast<double>(ns) / kNsPerMs);
+}
 
 // Times of the history's operations by Operation::index (kNoTime where unknown).
 std::vector<std::int64_t> times_by_index(const History& history) {
@@ -111,7 +113,8 @@ void add_latency(const History& history, const PairedHistory& paired,
     double latency = static_cast<double>(done.time - invoke.time) / kNsPerMs;
     by_f[invoke.f].push_back(latency);
     all.push_back(latency);
-    auto b = static_cast<std::size_t>(std::max<double>(0, static_cast<double>(invoke.time)) / bin_ns);
+    auto b =
+        static_cast<std::size_t>(std::max<double>(0, static_cast<double>(invoke.time)) / bin_ns);
     if (bins.size() <= b) bins.resize(b + 1);
     bins[b].push_back(latency);
   }

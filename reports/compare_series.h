@@ -33,7 +33,7 @@ namespace faultline {
 
 struct CompareSeriesOptions {
   double convergence_timeout_s = 30;
-  double bin_ms = 1000;               // latency and availability over time
+  double bin_ms = 1000;                  // latency and availability over time
   std::size_t max_stale_points = 20000;  // staleness-over-time points kept (evenly thinned)
 };
 

@@ -2,10 +2,9 @@
 // Escaping for every place a value from a history, a database or a results file
 // lands in a report: HTML text and attributes, JSON inside <script>, XML (JUnit).
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace faultline {
 

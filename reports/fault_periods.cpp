@@ -1,10 +1,9 @@
 #include "reports/fault_periods.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 #include <optional>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 namespace {
@@ -82,8 +81,11 @@ boost::json::object fault_periods(const History& history, const PairedHistory& p
   boost::json::array periods, events, clock;
   std::map<std::string, OpenPeriod> open;
   auto close = [&](const std::string& kind, const OpenPeriod& p, double end, bool still_open) {
-    periods.push_back(boost::json::object{{"kind", kind}, {"start", p.start}, {"end", end},
-                                          {"open", still_open}, {"value", p.value}});
+    periods.push_back(boost::json::object{{"kind", kind},
+                                          {"start", p.start},
+                                          {"end", end},
+                                          {"open", still_open},
+                                          {"value", p.value}});
   };
   for (std::size_t position : paired.nemesis) {
     const Operation& op = history.ops[position];
@@ -120,7 +122,8 @@ boost::json::object fault_periods(const History& history, const PairedHistory& p
   std::stable_sort(periods.begin(), periods.end(), [](const auto& a, const auto& b) {
     return a.as_object().at("start").as_double() < b.as_object().at("start").as_double();
   });
-  return {{"periods", std::move(periods)}, {"events", std::move(events)}, {"clock", std::move(clock)}};
+  return {
+      {"periods", std::move(periods)}, {"events", std::move(events)}, {"clock", std::move(clock)}};
 }
 
 }  // namespace faultline

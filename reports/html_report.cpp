@@ -1,11 +1,10 @@
 #include "reports/html_report.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
-
-#include <boost/json.hpp>
 
 #include "reports/assets.h"
 #include "reports/atomic_file.h"
@@ -16,10 +15,10 @@ namespace faultline {
 namespace {
 
 // Sections in page order; reports/assets/report_main.js fills each by id.
-constexpr const char* kSections[] = {"verdict", "config", "summary", "anomalies", "latency",
-                                     "throughput", "timeline", "files"};
+constexpr const char* kSections[] = {"verdict", "config",     "summary",  "anomalies",
+                                     "latency", "throughput", "timeline", "files"};
 // Concatenated in this order into the page's one script.
-constexpr const char* kScripts[] = {"report_core.js", "report_overview.js", "report_plots.js",
+constexpr const char* kScripts[] = {"report_core.js",     "report_overview.js",  "report_plots.js",
                                     "report_timeline.js", "report_anomalies.js", "report_main.js"};
 
 constexpr const char* kCsp =
@@ -66,9 +65,11 @@ std::string render_html_report(const History& history, const boost::json::object
     out += "</a>";
   }
   out += "</nav></header>\n";
-  out += "<noscript><p>This report draws its sections with JavaScript, which is disabled. "
-         "The verdict is <strong>" + html_escape(overall_verdict(results)) +
-         "</strong>; the data is in results.json.</p></noscript>\n";
+  out +=
+      "<noscript><p>This report draws its sections with JavaScript, which is disabled. "
+      "The verdict is <strong>" +
+      html_escape(overall_verdict(results)) +
+      "</strong>; the data is in results.json.</p></noscript>\n";
   for (const char* id : kSections) {
     out += "<section id=\"";
     out += id;
@@ -93,7 +94,8 @@ std::vector<ReportLink> run_file_links(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::vector<ReportLink> links;
   std::error_code ec;
-  for (const char* name : {"history.jsonl", "results.json", "test.json", "faultline.log", "junit.xml"}) {
+  for (const char* name :
+       {"history.jsonl", "results.json", "test.json", "faultline.log", "junit.xml"}) {
     if (fs::is_regular_file(dir / name, ec)) links.push_back({name, name});
   }
   fs::path nodes = dir / "nodes";

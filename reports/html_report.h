@@ -13,11 +13,10 @@
 // `command` (a string) or `argv` (an array); a check report reproduces itself from
 // the results' `model` and `source`.
 
+#include <boost/json/object.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "checker/history/history.h"
 #include "reports/report_data.h"

@@ -32,7 +32,8 @@ std::vector<JunitCase> test_cases(const boost::json::object& results) {
     }
     std::size_t valid = c.partitions_total - c.not_valid.size();
     if (valid > 0) {
-      cases.push_back({classname, std::to_string(valid) + " valid partition" + (valid == 1 ? "" : "s"),
+      cases.push_back({classname,
+                       std::to_string(valid) + " valid partition" + (valid == 1 ? "" : "s"),
                        "valid", "", ""});
     }
   }
@@ -56,15 +57,17 @@ std::string render_junit_cases(const std::vector<JunitCase>& cases, const std::s
     failures += c.verdict == "invalid";
     errors += c.verdict != "invalid" && c.verdict != "valid";
   }
-  auto counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
-                "\" errors=\"" + std::to_string(errors) + "\" skipped=\"0\"";
+  auto counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
+                std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+                "\" skipped=\"0\"";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"faultline\" " + counts + ">\n";
   out += "  <testsuite name=\"" + xml_escape(suite) + "\" " + counts + ">\n";
   out += "    <properties><property name=\"verdict\" value=\"" + xml_escape(verdict) +
          "\"/></properties>\n";
   for (const auto& c : cases) {
-    out += "    <testcase classname=\"" + xml_escape(c.classname) + "\" name=\"" + xml_escape(c.name) + "\"";
+    out += "    <testcase classname=\"" + xml_escape(c.classname) + "\" name=\"" +
+           xml_escape(c.name) + "\"";
     if (c.verdict == "valid") {
       out += "/>\n";
       continue;

@@ -5,11 +5,10 @@
 // unknown one is an <error type="unknown"> (undecided is not a pass). Every text is
 // XML-escaped.
 
+#include <boost/json/object.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 namespace faultline {
 

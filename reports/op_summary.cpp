@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
-
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace faultline {
 namespace {

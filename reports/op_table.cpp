@@ -1,9 +1,8 @@
 #include "reports/op_table.h"
 
 #include <algorithm>
-#include <map>
-
 #include <boost/json.hpp>
+#include <map>
 
 #include "checker/perf/fault_windows.h"
 #include "reports/columns.h"
@@ -107,7 +106,8 @@ OpTable build_op_table(const History& history, const PairedHistory& paired,
     double start = op_time(table, invoke, p.invoke);
     table.start.push_back(start);
     table.latency.push_back(
-        completion ? static_cast<float>(op_time(table, *completion, *p.completion) - start) : -1.0f);
+        completion ? static_cast<float>(op_time(table, *completion, *p.completion) - start)
+                   : -1.0f);
     table.lane.push_back(lane_of.at(p.process));
     table.f.push_back(intern(f_ids, table.fs, invoke.f));
     table.outcome.push_back(p.outcome == OpType::kOk     ? OpOutcome::kOk
@@ -135,7 +135,8 @@ boost::json::object op_table_to_json(const OpTable& table) {
   out["lane"] = encode_uint_column(table.lane);
   out["f"] = encode_uint_column(table.f);
   std::vector<std::uint32_t> outcome(table.outcome.size());
-  for (std::size_t i = 0; i < outcome.size(); ++i) outcome[i] = static_cast<std::uint32_t>(table.outcome[i]);
+  for (std::size_t i = 0; i < outcome.size(); ++i)
+    outcome[i] = static_cast<std::uint32_t>(table.outcome[i]);
   out["outcome"] = encode_uint_column(outcome);
   out["text"] = encode_uint_column(table.text);
   boost::json::array lanes;

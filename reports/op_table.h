@@ -7,13 +7,12 @@
 // A history without times (Porcupine's logs) uses positions instead: an operation
 // spans from its invocation's position to its completion's, and `unit` says "position".
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "checker/history/history.h"
 #include "checker/history/pairing.h"
@@ -23,21 +22,21 @@ namespace faultline {
 enum class OpOutcome : std::uint8_t { kOk = 0, kFail = 1, kInfo = 2 };
 
 struct OpTable {
-  std::string unit = "us";            // "us" or "position"
-  std::vector<double> start;          // invocation time
-  std::vector<float> latency;         // completion - invocation; -1 when never completed
-  std::vector<std::uint32_t> lane;    // index into `lanes`
-  std::vector<std::uint32_t> f;       // index into `fs`
+  std::string unit = "us";          // "us" or "position"
+  std::vector<double> start;        // invocation time
+  std::vector<float> latency;       // completion - invocation; -1 when never completed
+  std::vector<std::uint32_t> lane;  // index into `lanes`
+  std::vector<std::uint32_t> f;     // index into `fs`
   std::vector<OpOutcome> outcome;
-  std::vector<std::uint32_t> text;    // index into `texts`: "read nil → 3", "cas [1 2]"...
-  std::vector<std::int64_t> lanes;    // process id of each lane, ascending
+  std::vector<std::uint32_t> text;      // index into `texts`: "read nil → 3", "cas [1 2]"...
+  std::vector<std::int64_t> lanes;      // process id of each lane, ascending
   std::vector<std::string> lane_nodes;  // node of the lane's first operation, or ""
   // What a reader calls the lane: "p3" for a client's process, "final n1" for one of the
   // reads after the faults ("final": true on its first invocation).
   std::vector<std::string> lane_labels;
   std::vector<std::string> fs;
   std::vector<std::string> texts;
-  double begin = 0, end = 0;          // span of the whole history (nemesis included)
+  double begin = 0, end = 0;  // span of the whole history (nemesis included)
   // History index (of an invocation or completion) -> row, for the indices asked for.
   std::unordered_map<std::int64_t, std::uint32_t> rows_by_index;
 

@@ -1,10 +1,9 @@
 #include "reports/report_data.h"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
 #include <unordered_set>
-
-#include <boost/json.hpp>
 
 #include "checker/history/pairing.h"
 #include "faultline/version.h"

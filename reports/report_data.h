@@ -3,10 +3,9 @@
 // reports/assets/*.js render. Operations travel as typed columns (op_table.h), so a
 // report of 1,000,000 operations stays a few tens of megabytes and loads in seconds.
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "checker/history/history.h"
 

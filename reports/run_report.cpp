@@ -1,9 +1,8 @@
 #include "reports/run_report.h"
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 #include "checker/history/input_error.h"
@@ -47,8 +46,10 @@ std::optional<boost::json::object> read_json_object(const std::filesystem::path&
 std::filesystem::path render_run_report(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) throw InputMissing("no run directory " + dir.string());
   History history = read_history((dir / "history.jsonl").string(), HistoryFormat::kJsonl);
-  boost::json::object results = read_json_object(dir / "results.json", false).value_or(boost::json::object{});
-  boost::json::object test = read_json_object(dir / "test.json", false).value_or(boost::json::object{});
+  boost::json::object results =
+      read_json_object(dir / "results.json", false).value_or(boost::json::object{});
+  boost::json::object test =
+      read_json_object(dir / "test.json", false).value_or(boost::json::object{});
   std::filesystem::path out = dir / "report.html";
   write_html_report(history, results, test, out);
   return out;

@@ -3,10 +3,9 @@
 // `faultline check --out DIR`): history.jsonl + results.json (+ test.json) in, report.html
 // (and optionally a JUnit file) out.
 
+#include <boost/json/object.hpp>
 #include <filesystem>
 #include <optional>
-
-#include <boost/json/object.hpp>
 
 namespace faultline {
 

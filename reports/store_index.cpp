@@ -1,7 +1,6 @@
 #include "reports/store_index.h"
 
 #include <algorithm>
-
 #include <boost/json.hpp>
 
 #include "reports/assets.h"
@@ -16,7 +15,8 @@ namespace fs = std::filesystem;
 
 bool is_run_dir(const fs::path& dir) {
   std::error_code ec;
-  return fs::is_regular_file(dir / "history.jsonl", ec) || fs::is_regular_file(dir / "results.json", ec);
+  return fs::is_regular_file(dir / "history.jsonl", ec) ||
+         fs::is_regular_file(dir / "results.json", ec);
 }
 
 // A string or a list of strings (e.g. nemesis kinds) as text; "" for anything else.
@@ -40,7 +40,8 @@ std::string text_of(const boost::json::value* v) {
   return {};
 }
 
-const boost::json::value* field(const boost::json::object& doc, std::initializer_list<const char*> keys) {
+const boost::json::value* field(const boost::json::object& doc,
+                                std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
     if (auto* v = doc.if_contains(key); v && !v->is_null()) return v;
   }
@@ -60,7 +61,8 @@ std::string time_from_dir_name(const std::string& name) {
 RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   RunSummary run;
   run.path = fs::relative(dir, store).generic_string();
-  run.name = dir.parent_path() == store ? dir.filename().string() : dir.parent_path().filename().string();
+  run.name =
+      dir.parent_path() == store ? dir.filename().string() : dir.parent_path().filename().string();
   run.start_time = time_from_dir_name(dir.filename().string());
   std::error_code ec;
   run.has_report = fs::is_regular_file(dir / "report.html", ec);
@@ -69,17 +71,20 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
       // `faultline test` keeps the command line's settings under "config".
       const auto* config_value = test->if_contains("config");
       const boost::json::object empty;
-      const auto& config = config_value && config_value->is_object() ? config_value->as_object() : empty;
+      const auto& config =
+          config_value && config_value->is_object() ? config_value->as_object() : empty;
       auto either = [&](std::initializer_list<const char*> keys) {
         const auto* v = field(*test, keys);
         return v ? v : field(config, keys);
       };
       if (auto name = text_of(field(*test, {"name", "test_name"})); !name.empty()) run.name = name;
-      if (auto t = text_of(field(*test, {"started", "start_time", "started_at"})); !t.empty()) run.start_time = t;
+      if (auto t = text_of(field(*test, {"started", "start_time", "started_at"})); !t.empty())
+        run.start_time = t;
       run.database = text_of(either({"db", "database"}));
       run.workload = text_of(either({"workload"}));
       run.faults = text_of(either({"nemesis", "faults"}));
-      if (auto* d = either({"duration_s", "time_limit_s"}); d && d->is_number()) run.duration_s = d->to_number<double>();
+      if (auto* d = either({"duration_s", "time_limit_s"}); d && d->is_number())
+        run.duration_s = d->to_number<double>();
     }
   } catch (const std::exception&) {
     // Listed anyway: a broken test.json must not hide the run.
@@ -89,7 +94,8 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
     run.verdict = results ? overall_verdict(*results) : "incomplete";
     // The measured duration (results' "performance") beats the configured time limit.
     const auto* perf = results ? results->if_contains("performance") : nullptr;
-    const auto* measured = perf && perf->is_object() ? perf->as_object().if_contains("duration_s") : nullptr;
+    const auto* measured =
+        perf && perf->is_object() ? perf->as_object().if_contains("duration_s") : nullptr;
     if (measured && measured->is_number()) run.duration_s = measured->to_number<double>();
   } catch (const std::exception&) {
     run.verdict = "unknown";
@@ -97,7 +103,8 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   return run;
 }
 
-void find_runs(const fs::path& store, const fs::path& dir, int depth, std::vector<RunSummary>& out) {
+void find_runs(const fs::path& store, const fs::path& dir, int depth,
+               std::vector<RunSummary>& out) {
   std::error_code ec;
   if (is_run_dir(dir) && dir != store) {
     out.push_back(summarize_run(store, dir));
@@ -126,10 +133,16 @@ std::vector<RunSummary> scan_store(const fs::path& store) {
 boost::json::array runs_to_json(const std::vector<RunSummary>& runs) {
   boost::json::array out;
   for (const auto& r : runs) {
-    boost::json::object o{{"path", r.path},         {"name", r.name},         {"start_time", r.start_time},
-                          {"database", r.database}, {"workload", r.workload}, {"faults", r.faults},
-                          {"verdict", r.verdict},   {"has_report", r.has_report}};
-    o["duration_s"] = r.duration_s >= 0 ? boost::json::value(r.duration_s) : boost::json::value(nullptr);
+    boost::json::object o{{"path", r.path},
+                          {"name", r.name},
+                          {"start_time", r.start_time},
+                          {"database", r.database},
+                          {"workload", r.workload},
+                          {"faults", r.faults},
+                          {"verdict", r.verdict},
+                          {"has_report", r.has_report}};
+    o["duration_s"] =
+        r.duration_s >= 0 ? boost::json::value(r.duration_s) : boost::json::value(nullptr);
     out.push_back(std::move(o));
   }
   return out;
@@ -138,14 +151,16 @@ boost::json::array runs_to_json(const std::vector<RunSummary>& runs) {
 std::string render_store_index(const fs::path& store, const std::vector<RunSummary>& runs) {
   boost::json::object data{{"store", store.string()}, {"runs", runs_to_json(runs)}};
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'\">\n";
   out += "<title>faultline runs · " + html_escape(store.string()) + "</title>\n<style>\n";
   out += report_asset("report.css");
   out += report_asset("store_index.css");
   out += "</style>\n</head>\n<body>\n<main>\n<h1>faultline runs</h1>\n<p class=\"muted\">" +
          html_escape(store.string()) + "</p>\n<div id=\"runs\"></div>\n</main>\n";
-  out += "<script type=\"application/json\" id=\"faultline-runs\">" + script_safe_json(data) + "</script>\n";
+  out += "<script type=\"application/json\" id=\"faultline-runs\">" + script_safe_json(data) +
+         "</script>\n";
   out += "<script>\n(function () {\n'use strict';\n";
   out += report_asset("report_core.js");
   out += report_asset("store_index.js");

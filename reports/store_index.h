@@ -4,11 +4,10 @@
 // up to three levels down; symbolic links such as store/latest are not followed), with
 // what its test.json and results.json say. `faultline serve` shows it as a page.
 
+#include <boost/json/array.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <boost/json/array.hpp>
 
 namespace faultline {
 
@@ -17,9 +16,9 @@ struct RunSummary {
   std::string name;        // test name (test.json "name", else the parent directory)
   std::string start_time;  // ISO 8601 when known, else ""
   std::string database, workload, faults;  // "" when unknown
-  double duration_s = -1;  // -1 when unknown
-  std::string verdict;     // "valid" | "invalid" | "unknown" | "incomplete" (no results.json)
-  bool has_report = false; // report.html exists
+  double duration_s = -1;                  // -1 when unknown
+  std::string verdict;      // "valid" | "invalid" | "unknown" | "incomplete" (no results.json)
+  bool has_report = false;  // report.html exists
 };
 
 // Runs under `store`, newest first. A run whose test.json or results.json is

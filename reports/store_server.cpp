@@ -5,13 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <thread>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <fstream>
+#include <thread>
 
 #include "reports/compare_index.h"
 #include "reports/escape.h"
@@ -38,7 +37,8 @@ int hex_digit(char c) {
 
 std::string content_type(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (ext == ".html") return "text/html; charset=utf-8";
   if (ext == ".json") return "application/json";
   if (ext == ".png") return "image/png";
@@ -72,8 +72,9 @@ std::string directory_listing(const fs::path& dir, const std::string& title) {
     names.push_back(it->path().filename().string() + (it->is_directory(ec) ? "/" : ""));
   }
   std::sort(names.begin(), names.end());
-  std::string out = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-                    "</title></head><body><h1>" + html_escape(title) + "</h1><ul><li><a href=\"../\">../</a></li>";
+  std::string out = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" +
+                    html_escape(title) + "</title></head><body><h1>" + html_escape(title) +
+                    "</h1><ul><li><a href=\"../\">../</a></li>";
   for (const auto& name : names) {
     std::string href;
     for (unsigned char c : name) {  // percent-encode everything but unreserved characters and '/'
@@ -95,7 +96,8 @@ std::string directory_listing(const fs::path& dir, const std::string& title) {
 Response respond(const Site& site, const http::request<http::string_body>& req) {
   unsigned version = req.version();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    return text_response(http::status::method_not_allowed, "only GET and HEAD\n", "text/plain", version);
+    return text_response(http::status::method_not_allowed, "only GET and HEAD\n", "text/plain",
+                         version);
   }
   std::string target(req.target());
   std::string path_part = target.substr(0, target.find_first_of("?#"));
@@ -103,20 +105,24 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
     std::string page = render_store_index(site.store, scan_store(site.store));
     // The compare pages (reports/compare_index.h) above the runs.
     std::size_t runs = page.find("<div id=\"runs\">");
-    if (runs != std::string::npos) page.insert(runs, render_compare_list(scan_compare_pages(site.store)));
+    if (runs != std::string::npos)
+      page.insert(runs, render_compare_list(scan_compare_pages(site.store)));
     return text_response(http::status::ok, page, "text/html; charset=utf-8", version);
   }
   if (path_part == "/api/compares") {
-    return text_response(http::status::ok,
-                         boost::json::serialize(compare_pages_to_json(scan_compare_pages(site.store))),
-                         "application/json", version);
+    return text_response(
+        http::status::ok,
+        boost::json::serialize(compare_pages_to_json(scan_compare_pages(site.store))),
+        "application/json", version);
   }
   if (path_part == "/api/runs") {
-    return text_response(http::status::ok, boost::json::serialize(runs_to_json(scan_store(site.store))),
+    return text_response(http::status::ok,
+                         boost::json::serialize(runs_to_json(scan_store(site.store))),
                          "application/json", version);
   }
   std::string relative = store_relative_path(target);
-  if (relative.empty()) return text_response(http::status::not_found, "not found\n", "text/plain", version);
+  if (relative.empty())
+    return text_response(http::status::not_found, "not found\n", "text/plain", version);
 
   std::error_code ec;
   fs::path requested = site.store / relative;
@@ -126,7 +132,8 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
       render_run_report(requested.parent_path());
     } catch (const std::exception& e) {
       return text_response(http::status::internal_server_error,
-                           std::string("cannot render the report: ") + e.what() + "\n", "text/plain", version);
+                           std::string("cannot render the report: ") + e.what() + "\n",
+                           "text/plain", version);
     }
   }
   fs::path resolved = fs::weakly_canonical(requested, ec);
@@ -140,7 +147,8 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
       res.set(http::field::location, path_part + "/");
       return res;
     }
-    return text_response(http::status::ok, directory_listing(resolved, "/runs/" + (relative == "." ? "" : relative)),
+    return text_response(http::status::ok,
+                         directory_listing(resolved, "/runs/" + (relative == "." ? "" : relative)),
                          "text/html; charset=utf-8", version);
   }
   std::ifstream in(resolved, std::ios::binary);
@@ -174,8 +182,8 @@ void serve_connection(std::shared_ptr<const Site> site, tcp protocol, int fd) {
     try {
       res = respond(*site, req);
     } catch (const std::exception& e) {
-      res = text_response(http::status::internal_server_error, std::string(e.what()) + "\n", "text/plain",
-                          req.version());
+      res = text_response(http::status::internal_server_error, std::string(e.what()) + "\n",
+                          "text/plain", req.version());
     }
     res.keep_alive(req.keep_alive());
     if (req.method() == http::verb::head) {
@@ -234,7 +242,8 @@ struct StoreServer::Impl {
       if (!ec) {
         // The connection gets its own thread and io_context; it owns the descriptor.
         int fd = socket.release(ec);
-        if (!ec) std::thread(serve_connection, site, acceptor.local_endpoint().protocol(), fd).detach();
+        if (!ec)
+          std::thread(serve_connection, site, acceptor.local_endpoint().protocol(), fd).detach();
       }
       accept();
     });
@@ -255,13 +264,16 @@ StoreServer::StoreServer(fs::path store, const std::string& address, unsigned sh
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
+    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
+                             ec.message());
   }
 }
 
 StoreServer::~StoreServer() = default;
 
-unsigned short StoreServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short StoreServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void StoreServer::run() {
   impl_->accept();

@@ -44,8 +44,8 @@ std::string test_all_table(const std::vector<TestAllRow>& rows) {
   std::string out = pad("combination", name_width) + "  " + pad("verdict", 8) + "  " +
                     pad("seconds", 7) + "  run\n";
   for (const TestAllRow& r : rows) {
-    out += pad(r.name, name_width) + "  " + pad(r.verdict, 8) + "  " + pad(seconds_text(r.seconds), 7) +
-           "  " + (r.run_dir.empty() ? "-" : r.run_dir.string());
+    out += pad(r.name, name_width) + "  " + pad(r.verdict, 8) + "  " +
+           pad(seconds_text(r.seconds), 7) + "  " + (r.run_dir.empty() ? "-" : r.run_dir.string());
     if (r.verdict != "valid" && !r.message.empty()) out += "  (" + r.message + ")";
     out += "\n";
   }
@@ -64,18 +64,19 @@ std::string test_all_html(const std::string& title, const std::vector<TestAllRow
   if (!rows.empty()) {
     for (const auto& [k, v] : rows.front().values) dims.push_back(k);
   }
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
-      html_escape(title) +
-      "</title>\n<style>\n"
-      "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\n"
-      "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}\n"
-      "th{background:#f3f3f3}.valid{background:#e3f4e3}.invalid{background:#fbe0e0}\n"
-      ".unknown{background:#fff3cd}.error{background:#eee;color:#a00}\n"
-      "td.why{max-width:40em;font-size:12px}\n</style></head><body>\n<h1>" +
-      html_escape(title) + "</h1>\n<p>Worst verdict: <b>" + html_escape(worst_test_all_verdict(rows)) +
-      "</b> over " + std::to_string(rows.size()) + " combination" + (rows.size() == 1 ? "" : "s") +
-      ".</p>\n<table>\n<tr>";
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
+                    html_escape(title) +
+                    "</title>\n<style>\n"
+                    "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\n"
+                    "table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px "
+                    "10px;text-align:left}\n"
+                    "th{background:#f3f3f3}.valid{background:#e3f4e3}.invalid{background:#fbe0e0}\n"
+                    ".unknown{background:#fff3cd}.error{background:#eee;color:#a00}\n"
+                    "td.why{max-width:40em;font-size:12px}\n</style></head><body>\n<h1>" +
+                    html_escape(title) + "</h1>\n<p>Worst verdict: <b>" +
+                    html_escape(worst_test_all_verdict(rows)) + "</b> over " +
+                    std::to_string(rows.size()) + " combination" + (rows.size() == 1 ? "" : "s") +
+                    ".</p>\n<table>\n<tr>";
   for (const auto& d : dims) out += "<th>" + html_escape(d) + "</th>";
   out += "<th>verdict</th><th>seconds</th><th>report</th><th>why</th></tr>\n";
   for (const TestAllRow& r : rows) {
@@ -83,14 +84,17 @@ std::string test_all_html(const std::string& title, const std::vector<TestAllRow
     for (const auto& [k, v] : r.values) out += "<td>" + html_escape(v) + "</td>";
     out += "<td>" + html_escape(r.verdict) + "</td><td>" + seconds_text(r.seconds) + "</td><td>";
     if (r.has_report) {
-      std::string link = fs::absolute(r.run_dir / "report.html").lexically_relative(base).generic_string();
-      out += "<a href=\"" + html_escape(link) + "\">" + html_escape(r.run_dir.filename().string()) + "</a>";
+      std::string link =
+          fs::absolute(r.run_dir / "report.html").lexically_relative(base).generic_string();
+      out += "<a href=\"" + html_escape(link) + "\">" + html_escape(r.run_dir.filename().string()) +
+             "</a>";
     } else if (!r.run_dir.empty()) {
       out += html_escape(r.run_dir.filename().string());
     } else {
       out += "-";
     }
-    out += "</td><td class=\"why\">" + html_escape(r.verdict == "valid" ? "" : r.message) + "</td></tr>\n";
+    out += "</td><td class=\"why\">" + html_escape(r.verdict == "valid" ? "" : r.message) +
+           "</td></tr>\n";
   }
   out += "</table>\n</body></html>\n";
   return out;
@@ -101,7 +105,8 @@ std::string test_all_junit(const std::string& suite, const std::vector<TestAllRo
   for (const TestAllRow& r : rows) {
     std::string body = r.message;
     if (!r.run_dir.empty()) body += (body.empty() ? "" : "\n") + ("run: " + r.run_dir.string());
-    cases.push_back({"faultline.test-all." + suite, r.name, r.verdict == "error" ? "error" : r.verdict,
+    cases.push_back({"faultline.test-all." + suite, r.name,
+                     r.verdict == "error" ? "error" : r.verdict,
                      r.message.empty() ? r.verdict : r.message, body});
   }
   return render_junit_cases(cases, suite, worst_test_all_verdict(rows));

@@ -14,8 +14,8 @@ namespace faultline {
 struct TestAllRow {
   std::string name;  // the combination: "nemesis=partition workload=register read-from=replica"
   std::vector<std::pair<std::string, std::string>> values;  // its dimensions, in matrix order
-  std::string verdict;  // valid, invalid, unknown, or "error" (the run did not complete)
-  std::string message;  // why not valid: the anomaly or the error, one line
+  std::string verdict;            // valid, invalid, unknown, or "error" (the run did not complete)
+  std::string message;            // why not valid: the anomaly or the error, one line
   std::filesystem::path run_dir;  // empty when no run directory was made
   bool has_report = false;        // run_dir/report.html exists
   double seconds = 0;             // wall time of the run

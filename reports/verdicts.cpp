@@ -53,8 +53,8 @@ CheckerVerdict checker_from(const std::string& fallback_name, const boost::json:
       std::string verdict = verdict_of(part);
       if (verdict == "valid") continue;
       const auto* key = find(part, "key");
-      PartitionVerdict pv{key && !key->is_null() ? boost::json::serialize(*key) : "",
-                          verdict, message_of(part)};
+      PartitionVerdict pv{key && !key->is_null() ? boost::json::serialize(*key) : "", verdict,
+                          message_of(part)};
       if (c.message.empty() && verdict == "invalid") c.message = pv.message;
       c.not_valid.push_back(std::move(pv));
     }

@@ -9,23 +9,22 @@
 // under "checkers" (an object name -> document, or an array of documents). A
 // verdict is "verdict": "valid"|"invalid"|"unknown", or Jepsen's "valid": true|false|"unknown".
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 namespace faultline {
 
 struct PartitionVerdict {
-  std::string key;       // the partition's key as JSON text, "" for a whole history
+  std::string key;  // the partition's key as JSON text, "" for a whole history
   std::string verdict;
-  std::string message;   // explanation text, or why unknown
+  std::string message;  // explanation text, or why unknown
 };
 
 struct CheckerVerdict {
-  std::string name;      // "linearizable (cas-register)", "set", "bank", ...
-  std::string verdict;   // "valid" | "invalid" | "unknown"
-  std::string message;   // the explanation a person reads first; may be empty
+  std::string name;     // "linearizable (cas-register)", "set", "bank", ...
+  std::string verdict;  // "valid" | "invalid" | "unknown"
+  std::string message;  // the explanation a person reads first; may be empty
   std::size_t partitions_total = 0;
   std::vector<PartitionVerdict> not_valid;  // invalid and unknown partitions
 };

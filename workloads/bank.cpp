@@ -28,7 +28,8 @@ class BankGenerator final : public OpGenerator {
     op.value = boost::json::object{
         {"from", std::to_string(from)},
         {"to", std::to_string(to)},
-        {"amount", static_cast<std::int64_t>(1 + rng_.below(static_cast<std::uint64_t>(max_transfer_)))}};
+        {"amount",
+         static_cast<std::int64_t>(1 + rng_.below(static_cast<std::uint64_t>(max_transfer_)))}};
   }
 
  private:
@@ -65,7 +66,8 @@ class BankWorkload final : public Workload {
 
   CheckerResult check(const History& history, const CheckBudget&) const override {
     BankCheckOptions options;
-    for (std::size_t i = 0; i < options_.accounts; ++i) options.accounts.push_back(std::to_string(i));
+    for (std::size_t i = 0; i < options_.accounts; ++i)
+      options.accounts.push_back(std::to_string(i));
     options.total = options_.total;
     BankCheckResult result = check_bank(history, options);
     return checker_result(result);

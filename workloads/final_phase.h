@@ -59,8 +59,8 @@ bool run_until_ok(FinalPhaseContext& context, const Operation& op, const std::st
                   std::int64_t& next_process, int attempts, FinalReads reads);
 
 // Each of `ops` on every node, in that order, until ok: at most `attempts` attempts one second
-// apart, each a fresh process (counting up from context.first_process) with a fresh kDurable client. A node that
-// never answers ok is logged ("final read on n2 never succeeded"), not thrown.
+// apart, each a fresh process (counting up from context.first_process) with a fresh kDurable
+// client. A node that never answers ok is logged ("final read on n2 never succeeded"), not thrown.
 void run_on_every_node_until_ok(FinalPhaseContext& context, const std::vector<Operation>& ops,
                                 int attempts);
 

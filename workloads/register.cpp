@@ -23,12 +23,13 @@ class RegisterGenerator final : public OpGenerator {
         keys_(o.keys),
         read_share_(read_share),
         cas_share_(o.cas_share),
-        quota_(std::max<std::size_t>(1, o.keys * o.ops_per_key / std::max<std::size_t>(1, workers))) {}
+        quota_(
+            std::max<std::size_t>(1, o.keys * o.ops_per_key / std::max<std::size_t>(1, workers))) {}
 
   void next(Operation& op) override {
     std::int64_t group = static_cast<std::int64_t>(issued_++ / quota_);
-    std::int64_t key = group * static_cast<std::int64_t>(keys_) +
-                       static_cast<std::int64_t>(rng_.below(keys_));
+    std::int64_t key =
+        group * static_cast<std::int64_t>(keys_) + static_cast<std::int64_t>(rng_.below(keys_));
     op.key = boost::json::value(key);
     double roll = rng_.unit();
     if (roll < read_share_) {
@@ -53,8 +54,8 @@ class RegisterGenerator final : public OpGenerator {
       last_seen_[key] = completion.value.get_int64();
     } else if (invoke.f == "write" && invoke.value.is_int64()) {
       last_seen_[key] = invoke.value.get_int64();
-    } else if (invoke.f == "cas" && invoke.value.is_array() && invoke.value.get_array().size() == 2 &&
-               invoke.value.get_array()[1].is_int64()) {
+    } else if (invoke.f == "cas" && invoke.value.is_array() &&
+               invoke.value.get_array().size() == 2 && invoke.value.get_array()[1].is_int64()) {
       last_seen_[key] = invoke.value.get_array()[1].get_int64();
     }
     // Forget keys of groups this worker has left.

@@ -11,7 +11,10 @@ namespace {
 class SetGenerator final : public OpGenerator {
  public:
   SetGenerator(std::uint64_t seed, double read_share, std::size_t worker, std::size_t workers)
-      : rng_(worker_rng(seed, worker)), read_share_(read_share), worker_(worker), workers_(workers) {}
+      : rng_(worker_rng(seed, worker)),
+        read_share_(read_share),
+        worker_(worker),
+        workers_(workers) {}
 
   void next(Operation& op) override {
     if (rng_.unit() < read_share_) {

@@ -4,7 +4,9 @@
 
 namespace faultline {
 
-std::vector<std::string> workload_names() { return {"bank", "counter", "list-append", "register", "rw-register", "set"}; }
+std::vector<std::string> workload_names() {
+  return {"bank", "counter", "list-append", "register", "rw-register", "set"};
+}
 
 std::unique_ptr<Workload> make_workload(const std::string& name, const WorkloadOptions& options) {
   if (options.read_share && (*options.read_share < 0 || *options.read_share > 1)) {
@@ -42,16 +44,11 @@ void Workload::final_phase(FinalPhaseContext& context) const {
 
 boost::json::object Workload::config() const {
   const WorkloadOptions& o = options_;
-  boost::json::object out{{"name", name()},
-                          {"checker", checker()},
-                          {"seed", o.seed},
-                          {"linearizable_reads", o.linearizable_reads},
-                          {"keys", o.keys},
-                          {"ops_per_key", o.ops_per_key},
-                          {"cas_share", o.cas_share},
-                          {"accounts", o.accounts},
-                          {"total", o.total},
-                          {"max_transfer", o.max_transfer}};
+  boost::json::object out{{"name", name()},           {"checker", checker()},
+                          {"seed", o.seed},           {"linearizable_reads", o.linearizable_reads},
+                          {"keys", o.keys},           {"ops_per_key", o.ops_per_key},
+                          {"cas_share", o.cas_share}, {"accounts", o.accounts},
+                          {"total", o.total},         {"max_transfer", o.max_transfer}};
   if (o.read_share) out["read_share"] = *o.read_share;
   if (!o.consistency_model.empty()) out["consistency_model"] = o.consistency_model;
   return out;

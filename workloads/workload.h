@@ -7,21 +7,20 @@
 //   register  read / write v / cas [old new], each on an integer `key` (independent keys)
 //   set       add e (unique integer) / read -> [elements]
 //   counter   add n (an increment, 1) / read -> the counter
-//   bank      init {account: balance} / transfer {"from","to","amount"} / read -> {account: balance}
-//   list-append, rw-register  txn [micro-op ...] (workloads/txn.cpp, docs/transactions.md)
+//   bank      init {account: balance} / transfer {"from","to","amount"} / read -> {account:
+//   balance} list-append, rw-register  txn [micro-op ...] (workloads/txn.cpp, docs/transactions.md)
 // Setup operations run once before the clients start. The final phase runs after the faults
 // are healed (final_phase.h): by default each final operation once per node (invocations
 // marked "final": true), e.g. the set's final read; the register reads every key on every
 // node until they agree (convergence_reads.h).
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 #include "checker/lin/check.h"
@@ -32,12 +31,12 @@ namespace faultline {
 
 struct WorkloadOptions {
   std::uint64_t seed = 0;
-  bool linearizable_reads = true;       // judged as such (set: stale reads are anomalies)
-  std::optional<double> read_share;     // of all operations; default per workload
+  bool linearizable_reads = true;    // judged as such (set: stale reads are anomalies)
+  std::optional<double> read_share;  // of all operations; default per workload
   // register
-  std::size_t keys = 8;                 // keys in use at a time
-  std::size_t ops_per_key = 300;        // then the workload moves on to fresh keys
-  double cas_share = 0.25;              // of all operations; writes take the rest
+  std::size_t keys = 8;           // keys in use at a time
+  std::size_t ops_per_key = 300;  // then the workload moves on to fresh keys
+  double cas_share = 0.25;        // of all operations; writes take the rest
   // bank
   std::size_t accounts = 5;
   std::int64_t total = 100;
@@ -63,9 +62,9 @@ class OpGenerator {
 
 // Limits for the checking step.
 struct CheckBudget {
-  double time_limit_s = 0;          // 0: none
-  std::size_t memory_limit_mib = 0; // 0: the checker's default
-  int threads = 0;                  // 0: all cores
+  double time_limit_s = 0;                // 0: none
+  std::size_t memory_limit_mib = 0;       // 0: the checker's default
+  int threads = 0;                        // 0: all cores
   NilReads nil_reads = NilReads::kValue;  // register: what a nil read means (`--nil-reads`)
 };
 

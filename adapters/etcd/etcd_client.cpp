@@ -24,7 +24,9 @@ class DefiniteFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string register_key(const json::value& key) { return "r/" + json::serialize(key); }
+std::string register_key(const json::value& key) {
+  return "r/" + json::serialize(key);
+}
 
 std::string decode(const json::value& v) {
   if (!v.is_string()) return {};
@@ -261,7 +263,8 @@ EtcdClient::Result EtcdClient::transfer(const Operation& op) {
       }
     }
   } catch (const HttpFailure& e) {
-    throw DefiniteFailure(std::string("reading balances: ") + (e.timed_out() ? "timeout" : e.what()));
+    throw DefiniteFailure(std::string("reading balances: ") +
+                          (e.timed_out() ? "timeout" : e.what()));
   } catch (const EtcdRefusal& e) {
     throw DefiniteFailure(std::string("reading balances: ") + e.what());
   }

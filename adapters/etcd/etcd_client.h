@@ -12,10 +12,9 @@
 // Reads are linearizable unless ClientOptions::linearizable_reads is false ("serializable":
 // the member answers from its own state, possibly stale).
 
+#include <boost/json.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "adapters/db.h"
 #include "adapters/http_connection.h"

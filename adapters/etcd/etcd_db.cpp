@@ -1,7 +1,6 @@
 #include "adapters/etcd/etcd_db.h"
 
 #include <algorithm>
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 
@@ -82,7 +81,8 @@ MemberStatus member_status(const std::string& host, std::chrono::milliseconds ti
     boost::json::error_code ec;
     boost::json::value v = boost::json::parse(response.body, ec);
     if (response.status != 200 || ec || !v.is_object()) {
-      status.error = "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
+      status.error =
+          "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
       return status;
     }
     const auto& o = v.get_object();
@@ -137,14 +137,27 @@ remote::Command EtcdDatabase::restart_command(const remote::Node& node) const {
 remote::Command EtcdDatabase::launch_command(const remote::Node& node, const char* mode) const {
   // etcd only listens on IP addresses; a node known by name listens on all of its own.
   std::string listen = is_ip_address(node.host) ? node.host : "0.0.0.0";
-  return root_script(kStartScript,
-                     {node_dir(node), mode, "etcd", "--name", node.name, "--data-dir",
-                      node_dir(node) + "/data", "--listen-peer-urls", url(listen, kEtcdPeerPort),
-                      "--initial-advertise-peer-urls", url(node.host, kEtcdPeerPort),
-                      "--listen-client-urls", url(listen, kEtcdClientPort),
-                      "--advertise-client-urls", url(node.host, kEtcdClientPort),
-                      "--initial-cluster", initial_cluster(), "--initial-cluster-state", "new",
-                      "--initial-cluster-token", options_.run_id});
+  return root_script(kStartScript, {node_dir(node),
+                                    mode,
+                                    "etcd",
+                                    "--name",
+                                    node.name,
+                                    "--data-dir",
+                                    node_dir(node) + "/data",
+                                    "--listen-peer-urls",
+                                    url(listen, kEtcdPeerPort),
+                                    "--initial-advertise-peer-urls",
+                                    url(node.host, kEtcdPeerPort),
+                                    "--listen-client-urls",
+                                    url(listen, kEtcdClientPort),
+                                    "--advertise-client-urls",
+                                    url(node.host, kEtcdClientPort),
+                                    "--initial-cluster",
+                                    initial_cluster(),
+                                    "--initial-cluster-state",
+                                    "new",
+                                    "--initial-cluster-token",
+                                    options_.run_id});
 }
 
 ProcessLocation EtcdDatabase::process_location(const remote::Node& node) const {
@@ -157,13 +170,12 @@ void EtcdDatabase::setup() {
   }
   nodes_.run_each(nodes_.names(), wipe);
   log("etcd: starting " + std::to_string(nodes_.nodes().size()) + " members: " + initial_cluster());
-  nodes_.run_each(nodes_.names(),
-                  [this](const remote::Node& node) { return start_command(node); });
+  nodes_.run_each(nodes_.names(), [this](const remote::Node& node) { return start_command(node); });
   if (!wait_healthy(options_.healthy_timeout)) {
     throw DatabaseError("etcd did not become healthy within " +
                         std::to_string(options_.healthy_timeout.count() / 1000) +
-                        " s (see each node's etcd.log under " +
-                        node_dir(nodes_.nodes().front()) + ")");
+                        " s (see each node's etcd.log under " + node_dir(nodes_.nodes().front()) +
+                        ")");
   }
   log("etcd: healthy, leader " + [this] {
     auto p = primaries();
@@ -202,7 +214,9 @@ bool EtcdDatabase::wait_healthy(std::chrono::milliseconds timeout) {
   return healthy;
 }
 
-void EtcdDatabase::start(const std::string& node) { run(node, start_command(nodes_.node(node))); }
+void EtcdDatabase::start(const std::string& node) {
+  run(node, start_command(nodes_.node(node)));
+}
 
 void EtcdDatabase::kill(const std::string& node) {
   run(node, signal_daemon(node_dir(nodes_.node(node)), "KILL"));
@@ -235,7 +249,8 @@ std::string EtcdDatabase::version() {
   return version_after(out, "etcd Version: ", "\n");
 }
 
-std::unique_ptr<Client> EtcdDatabase::client(const std::string& node, const ClientOptions& options) {
+std::unique_ptr<Client> EtcdDatabase::client(const std::string& node,
+                                             const ClientOptions& options) {
   return std::make_unique<EtcdClient>(node, nodes_.node(node).host, kEtcdClientPort, options);
 }
 

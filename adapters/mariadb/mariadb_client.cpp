@@ -186,7 +186,8 @@ void bank_body(Transaction& t, const Operation& op, Operation& done) {
     boost::json::value balance =
         first_cell(t.run("SELECT balance FROM accounts WHERE id = " + source));
     if (!balance.is_int64()) throw Refused{"no account " + boost::json::serialize(*from)};
-    if (balance.get_int64() < amount->to_number<std::int64_t>()) throw Refused{"insufficient funds"};
+    if (balance.get_int64() < amount->to_number<std::int64_t>())
+      throw Refused{"insufficient funds"};
     t.run("UPDATE accounts SET balance = balance - " + n + " WHERE id = " + source);
     t.run("UPDATE accounts SET balance = balance + " + n + " WHERE id = " + target);
   } else {
@@ -265,8 +266,7 @@ Operation MariadbClient::invoke(const Operation& op) {
 
   const bool writing = writes(op);
   const auto* final_flag = op.extra.if_contains("final");
-  const bool final_read =
-      !writing && final_flag && final_flag->is_bool() && final_flag->get_bool();
+  const bool final_read = !writing && final_flag && final_flag->is_bool() && final_flag->get_bool();
   const MariadbTopology& topology = *config_.topology;
   std::string target = config_.own;
   if (!final_read && !topology.multi_primary()) {
@@ -309,7 +309,8 @@ Operation MariadbClient::invoke(const Operation& op) {
     t.commit();
   } catch (const StatementFailed& f) {
     if (c.connected() && !c.exec("ROLLBACK").ok()) c.drop();
-    std::string why = f.phase == MysqlTxnPhase::kCommit ? "COMMIT: " + f.result.error : f.result.error;
+    std::string why =
+        f.phase == MysqlTxnPhase::kCommit ? "COMMIT: " + f.result.error : f.result.error;
     return outcome(classify_mysql_failure(f.result, f.phase, writing), why);
   } catch (const Refused& r) {
     if (!c.exec("ROLLBACK").ok()) c.drop();

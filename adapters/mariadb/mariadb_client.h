@@ -37,7 +37,7 @@ namespace faultline::adapters {
 
 struct MariadbClientConfig {
   std::shared_ptr<const MariadbTopology> topology;
-  std::string own;                          // the client's node
+  std::string own;  // the client's node
   bool reads_from_replica = false;
   std::string isolation = "REPEATABLE READ";  // SQL words
 };

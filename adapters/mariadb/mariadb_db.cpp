@@ -76,8 +76,7 @@ MariadbDatabase::MariadbDatabase(remote::NodeSet& nodes, DatabaseOptions options
       sync_wait_ = std::stoi(value);
     } else if (name == "isolation") {
       if (mariadb_isolation_sql(value).empty())
-        throw bad(name, value,
-                  "serializable, repeatable-read, read-committed or read-uncommitted");
+        throw bad(name, value, "serializable, repeatable-read, read-committed or read-uncommitted");
       isolation_ = value;
     } else if (name == "innodb_flush_log_at_trx_commit") {
       if (value != "0" && value != "1" && value != "2") throw bad(name, value, "0, 1 or 2");
@@ -106,10 +105,11 @@ MariadbDatabase::MariadbDatabase(remote::NodeSet& nodes, DatabaseOptions options
        "replication=semi-sync");
   only("wsrep_sync_wait", galera, "replication=galera");
   const std::size_t n = nodes_.nodes().size();
-  if (n > 0 && n < 2 && (read_from_replica_ || manual_failover_ ||
-                         replication_ == Replication::kSemiSync))
-    throw DatabaseError("mariadb: read-from=replica, failover=manual and semi-sync need a replica "
-                        "(at least 2 nodes)");
+  if (n > 0 && n < 2 &&
+      (read_from_replica_ || manual_failover_ || replication_ == Replication::kSemiSync))
+    throw DatabaseError(
+        "mariadb: read-from=replica, failover=manual and semi-sync need a replica "
+        "(at least 2 nodes)");
   std::vector<MysqlEndpoint> endpoints;
   for (const auto& node : nodes_.nodes()) endpoints.push_back({node.name, node.host});
   topology_ = std::make_shared<MariadbTopology>(std::move(endpoints), galera);
@@ -133,36 +133,39 @@ void MariadbDatabase::log(const std::string& line) const {
 
 std::string MariadbDatabase::config_text(const remote::Node& node, std::size_t index) const {
   const std::string dir = node_dir(node);
-  std::string out = "# faultline\n[mariadbd]\ndatadir=" + dir + "/data\nsocket=" + dir +
-                    "/mysqld.sock\npid-file=" + dir + "/mysqld.pid\nlog-error=" + dir +
-                    "/mariadb.log\nbind-address=" + node.host + "\nport=" +
-                    std::to_string(kMariadbPort) +
-                    "\nuser=mysql\nskip-name-resolve\nserver-id=" + std::to_string(index + 1) +
-                    "\nperformance_schema=OFF\ninnodb_buffer_pool_size=64M\n"
-                    "innodb_log_file_size=32M\nmax_connections=500\n"
-                    // A lock wait ends well inside a client's timeout (a refusal, 1205).
-                    "innodb_lock_wait_timeout=1\n"
-                    "transaction_isolation=" + isolation_cnf(isolation_) +
-                    "\ninnodb_flush_log_at_trx_commit=" + std::to_string(flush_log_) +
-                    "\nsync_binlog=" + std::to_string(sync_binlog_) +
-                    "\nlog_bin=binlog\nbinlog_format=ROW\nlog_slave_updates=ON\n";
+  std::string out =
+      "# faultline\n[mariadbd]\ndatadir=" + dir + "/data\nsocket=" + dir +
+      "/mysqld.sock\npid-file=" + dir + "/mysqld.pid\nlog-error=" + dir +
+      "/mariadb.log\nbind-address=" + node.host + "\nport=" + std::to_string(kMariadbPort) +
+      "\nuser=mysql\nskip-name-resolve\nserver-id=" + std::to_string(index + 1) +
+      "\nperformance_schema=OFF\ninnodb_buffer_pool_size=64M\n"
+      "innodb_log_file_size=32M\nmax_connections=500\n"
+      // A lock wait ends well inside a client's timeout (a refusal, 1205).
+      "innodb_lock_wait_timeout=1\n"
+      "transaction_isolation=" +
+      isolation_cnf(isolation_) + "\ninnodb_flush_log_at_trx_commit=" + std::to_string(flush_log_) +
+      "\nsync_binlog=" + std::to_string(sync_binlog_) +
+      "\nlog_bin=binlog\nbinlog_format=ROW\nlog_slave_updates=ON\n";
   if (replication_ == Replication::kGalera) {
     std::string members;
     for (const auto& n : nodes_.nodes()) members += (members.empty() ? "" : ",") + n.host;
-    out += "wsrep_on=ON\nwsrep_provider=/usr/lib/galera/libgalera_smm.so\n"
-           "wsrep_cluster_name=" + options_.run_id.substr(0, 60) +
-           "\nwsrep_cluster_address=gcomm://" + members + "\nwsrep_node_address=" + node.host +
-           "\nwsrep_node_name=" + node.name +
-           "\nwsrep_sst_method=rsync\nwsrep_sync_wait=" + std::to_string(sync_wait_) +
-           "\nwsrep_provider_options=\"gcache.size=32M\"\ninnodb_autoinc_lock_mode=2\n";
+    out +=
+        "wsrep_on=ON\nwsrep_provider=/usr/lib/galera/libgalera_smm.so\n"
+        "wsrep_cluster_name=" +
+        options_.run_id.substr(0, 60) + "\nwsrep_cluster_address=gcomm://" + members +
+        "\nwsrep_node_address=" + node.host + "\nwsrep_node_name=" + node.name +
+        "\nwsrep_sst_method=rsync\nwsrep_sync_wait=" + std::to_string(sync_wait_) +
+        "\nwsrep_provider_options=\"gcache.size=32M\"\ninnodb_autoinc_lock_mode=2\n";
   } else {
     out += "relay_log=relay\nslave_net_timeout=5\n";
     if (index > 0) out += "read_only=ON\n";
     if (replication_ == Replication::kSemiSync) {
       // On every node: a promoted replica waits for its own replicas.
-      out += "rpl_semi_sync_master_enabled=ON\nrpl_semi_sync_slave_enabled=ON\n"
-             "rpl_semi_sync_master_timeout=" + std::to_string(semi_sync_timeout_ms_) +
-             "\nrpl_semi_sync_master_wait_point=" + wait_point_ + "\n";
+      out +=
+          "rpl_semi_sync_master_enabled=ON\nrpl_semi_sync_slave_enabled=ON\n"
+          "rpl_semi_sync_master_timeout=" +
+          std::to_string(semi_sync_timeout_ms_) +
+          "\nrpl_semi_sync_master_wait_point=" + wait_point_ + "\n";
     }
   }
   return out;
@@ -184,9 +187,8 @@ std::string MariadbDatabase::admin_sql(const std::string& node, const std::strin
 void MariadbDatabase::setup() {
   const auto started = std::chrono::steady_clock::now();
   if (options_.install_if_missing) {
-    nodes_.run_all(
-        root_script(scripts::kInstall, {"mariadb-server", "mariadb-client", "galera-4", "rsync"},
-                    15min));
+    nodes_.run_all(root_script(scripts::kInstall,
+                               {"mariadb-server", "mariadb-client", "galera-4", "rsync"}, 15min));
   }
   nodes_.run_each(nodes_.names(), [](const remote::Node& node) {
     return root_script(scripts::kWipe, {node_dir(node)});
@@ -196,13 +198,12 @@ void MariadbDatabase::setup() {
   const bool galera = replication_ == Replication::kGalera;
   log(std::string("mariadb: ") +
       (galera ? "galera, every node a primary, wsrep_sync_wait " + std::to_string(sync_wait_)
-              : std::string(replication_ == Replication::kSemiSync ? "semi-sync (" + wait_point_ +
-                                                                         ", timeout " +
-                                                                         std::to_string(semi_sync_timeout_ms_) +
-                                                                         " ms)"
-                                                                   : "async") +
-                    ", primary " + first + ", " + std::to_string(names.size() - 1) +
-                    " replicas" + (read_from_replica_ ? ", reads from replicas" : "") +
+              : std::string(replication_ == Replication::kSemiSync
+                                ? "semi-sync (" + wait_point_ + ", timeout " +
+                                      std::to_string(semi_sync_timeout_ms_) + " ms)"
+                                : "async") +
+                    ", primary " + first + ", " + std::to_string(names.size() - 1) + " replicas" +
+                    (read_from_replica_ ? ", reads from replicas" : "") +
                     (manual_failover_ ? ", manual failover" : "")) +
       ", isolation " + isolation_ + ", innodb_flush_log_at_trx_commit " +
       std::to_string(flush_log_) + ", sync_binlog " + std::to_string(sync_binlog_));
@@ -210,15 +211,15 @@ void MariadbDatabase::setup() {
   for (std::size_t i = 0; i < names.size(); ++i) index[names[i]] = i;
   nodes_.run_each(names, [&](const remote::Node& node) {
     const bool install = !galera || node.name == first;
-    return root_script(scripts::kInit,
-                       {node_dir(node), config_text(node, index[node.name]),
-                        install ? "install" : "empty"},
-                       60s);
+    return root_script(
+        scripts::kInit,
+        {node_dir(node), config_text(node, index[node.name]), install ? "install" : "empty"}, 60s);
   });
   const std::string grant =
       std::string("SET sql_log_bin=0; CREATE USER IF NOT EXISTS '") + kMariadbUser +
       "'@'%'; GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, "
-      "REPLICATION SLAVE, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO '" + kMariadbUser + "'@'%';";
+      "REPLICATION SLAVE, REPLICATION CLIENT, SLAVE MONITOR ON *.* TO '" +
+      kMariadbUser + "'@'%';";
   std::string problem;
   if (galera) {
     nodes_.session(first).run(launch(nodes_.node(first), "bootstrap"));
@@ -264,8 +265,9 @@ bool MariadbDatabase::healthy_once(std::string* problem) {
   const std::string status =
       "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ";
   const std::string sql =
-      galera ? status + "('WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_SIZE', 'WSREP_READY') "
-                        "ORDER BY VARIABLE_NAME"
+      galera ? status +
+                   "('WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_SIZE', 'WSREP_READY') "
+                   "ORDER BY VARIABLE_NAME"
              : "SELECT CONCAT(@@gtid_current_pos, ' ', @@read_only, ' ', (" + status +
                    "('SLAVE_RUNNING')), ' ', IFNULL((" + status +
                    "('RPL_SEMI_SYNC_MASTER_STATUS')), 'OFF'))";
@@ -336,9 +338,9 @@ bool MariadbDatabase::wait_healthy(std::chrono::milliseconds timeout) {
 remote::Command MariadbDatabase::launch(const remote::Node& node, const char* mode) const {
   const bool galera = replication_ == Replication::kGalera;
   const bool bootstrap = std::string(mode) == "bootstrap";
-  std::vector<std::string> args{node_dir(node), bootstrap ? "start" : mode,
-                                bootstrap ? "bootstrap" : "join",
-                                std::to_string(galera ? kGaleraStartWaitSeconds : kStartWaitSeconds)};
+  std::vector<std::string> args{
+      node_dir(node), bootstrap ? "start" : mode, bootstrap ? "bootstrap" : "join",
+      std::to_string(galera ? kGaleraStartWaitSeconds : kStartWaitSeconds)};
   if (options_.faketime_environment) {
     for (const auto& [name, value] : options_.faketime_environment(node))
       args.push_back(name + "=" + value);
@@ -379,10 +381,9 @@ void MariadbDatabase::restart(const std::string& node) {
 std::vector<std::string> MariadbDatabase::primaries() {
   const auto& endpoints = topology_->nodes();
   const bool galera = replication_ == Replication::kGalera;
-  const std::string sql =
-      galera ? "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-               "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'"
-             : "SELECT @@read_only";
+  const std::string sql = galera ? "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                                   "WHERE VARIABLE_NAME = 'WSREP_CLUSTER_STATUS'"
+                                 : "SELECT @@read_only";
   auto roles = parallel<std::string>(endpoints.size(), [&](std::size_t i) {
     auto rows = mysql_query(endpoints[i], sql, 500ms);
     return rows && !rows->empty() ? rows->front() : std::string();
@@ -412,8 +413,8 @@ void MariadbDatabase::attach_history(HistoryRecord record) {
   if (!record) return;
   const bool watch_semi_sync = replication_ == Replication::kSemiSync;
   if (!watch_semi_sync && !manual_failover_) return;
-  monitor_ = std::make_unique<MariadbMonitor>(*this, std::move(record), watch_semi_sync,
-                                              manual_failover_);
+  monitor_ =
+      std::make_unique<MariadbMonitor>(*this, std::move(record), watch_semi_sync, manual_failover_);
 }
 
 std::unique_ptr<Client> MariadbDatabase::client(const std::string& node,

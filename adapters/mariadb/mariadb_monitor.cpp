@@ -95,9 +95,11 @@ void MariadbMonitor::watch_semi_sync(const std::string& primary) {
 void MariadbMonitor::watch_primary(const std::string& primary) {
   const auto& endpoints = db_.topology_->nodes();
   auto now = std::chrono::steady_clock::now();
-  auto read_only = mysql_query(db_.topology_->endpoint(primary), "SELECT @@read_only", kQueryTimeout);
+  auto read_only =
+      mysql_query(db_.topology_->endpoint(primary), "SELECT @@read_only", kQueryTimeout);
   // A promoted replica restarted by the nemesis comes back read-only from its my.cnf.
-  if (read_only && !read_only->empty() && (read_only->front() == "1" || read_only->front() == "ON")) {
+  if (read_only && !read_only->empty() &&
+      (read_only->front() == "1" || read_only->front() == "ON")) {
     db_.admin_sql(primary, "SET GLOBAL read_only=OFF;");
   }
   if (!fenced_pending_.empty() &&

@@ -10,16 +10,17 @@
 namespace faultline::adapters::mariadb_scripts {
 
 // Shared preamble: procs() lists the pids of the instance whose my.cnf is "$dir/my.cnf".
-#define FAULTLINE_MARIADB_PREAMBLE                                                         \
-  "procs() { for p in /proc/[0-9]*; do\n"                                                  \
-  "  [ \"$(cat \"$p/comm\" 2>/dev/null)\" = mariadbd ] || continue\n"                     \
-  "  tr '\\0' '\\n' <\"$p/cmdline\" 2>/dev/null | grep -qxF -- \"--defaults-file=$dir/my.cnf\" &&\n" \
-  "    echo \"${p#/proc/}\"\n"                                                              \
-  "done; }\n"                                                                               \
-  "alive() {\n"                                                                             \
+#define FAULTLINE_MARIADB_PREAMBLE                                                                 \
+  "procs() { for p in /proc/[0-9]*; do\n"                                                          \
+  "  [ \"$(cat \"$p/comm\" 2>/dev/null)\" = mariadbd ] || continue\n"                              \
+  "  tr '\\0' '\\n' <\"$p/cmdline\" 2>/dev/null | grep -qxF -- \"--defaults-file=$dir/my.cnf\" "   \
+  "&&\n"                                                                                           \
+  "    echo \"${p#/proc/}\"\n"                                                                     \
+  "done; }\n"                                                                                      \
+  "alive() {\n"                                                                                    \
   "  state=$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' /proc/\"$1\"/status 2>/dev/null)\n" \
-  "  [ -n \"$state\" ] && [ \"$state\" != Z ] && [ \"$state\" != X ]\n"                    \
-  "}\n"                                                                                     \
+  "  [ -n \"$state\" ] && [ \"$state\" != Z ] && [ \"$state\" != X ]\n"                            \
+  "}\n"                                                                                            \
   "live_procs() { for p in $(procs); do alive \"$p\" && echo \"$p\"; done; }\n"
 
 // $@: the packages to install (mariadb-server, galera-4, rsync) when mariadbd, Galera's
@@ -65,7 +66,8 @@ mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql --skip-test-
 // The control file is created "+0" and made readable by mysql if missing: libfaketime
 // silently ignores a file it cannot read. Waits until mariadb-admin ping answers on the
 // socket; a Galera joiner answers only after its state transfer.
-inline constexpr const char* kStart = FAULTLINE_MARIADB_PREAMBLE R"sh(dir=$1; mode=$2; how=$3; wait=$4
+inline constexpr const char* kStart =
+    FAULTLINE_MARIADB_PREAMBLE R"sh(dir=$1; mode=$2; how=$3; wait=$4
 shift 4
 [ -f "$dir/my.cnf" ] || { echo "no configuration $dir/my.cnf" >&2; exit 1; }
 if [ "$mode" = restart ]; then

@@ -22,8 +22,8 @@ void library_init() {
 
 bool is_connection_error(unsigned code) {
   return code == CR_SERVER_LOST || code == CR_SERVER_GONE_ERROR || code == CR_CONNECTION_ERROR ||
-         code == CR_CONN_HOST_ERROR || code == CR_SERVER_LOST_EXTENDED || code == CR_UNKNOWN_ERROR ||
-         code == CR_COMMANDS_OUT_OF_SYNC;
+         code == CR_CONN_HOST_ERROR || code == CR_SERVER_LOST_EXTENDED ||
+         code == CR_UNKNOWN_ERROR || code == CR_COMMANDS_OUT_OF_SYNC;
 }
 
 }  // namespace
@@ -32,7 +32,9 @@ MysqlConnection::MysqlConnection(MysqlEndpoint endpoint, std::chrono::millisecon
                                  std::string database)
     : endpoint_(std::move(endpoint)), timeout_(timeout), database_(std::move(database)) {}
 
-MysqlConnection::~MysqlConnection() { drop(); }
+MysqlConnection::~MysqlConnection() {
+  drop();
+}
 
 void MysqlConnection::drop() {
   if (conn_) mysql_close(conn_);
@@ -128,10 +130,10 @@ OpType classify_mysql_failure(const MysqlResult& result, MysqlTxnPhase phase, bo
   if (!writes || phase == MysqlTxnPhase::kBeforeCommit) return OpType::kFail;
   if (result.status == MysqlResult::Status::kServerError) {
     switch (result.error_code) {
-      case ER_LOCK_DEADLOCK:       // 1213; Galera's certification failure too
-      case ER_LOCK_WAIT_TIMEOUT:   // 1205
-      case ER_ERROR_DURING_COMMIT: // 1180
-      case ER_UNKNOWN_COM_ERROR:   // 1047: WSREP has not yet prepared node for application use
+      case ER_LOCK_DEADLOCK:        // 1213; Galera's certification failure too
+      case ER_LOCK_WAIT_TIMEOUT:    // 1205
+      case ER_ERROR_DURING_COMMIT:  // 1180
+      case ER_UNKNOWN_COM_ERROR:    // 1047: WSREP has not yet prepared node for application use
         return OpType::kFail;
       default:
         return OpType::kInfo;

@@ -39,11 +39,11 @@ struct MysqlEndpoint {
 struct MysqlResult {
   enum class Status { kOk, kServerError, kConnectionLost, kNotConnected };
   Status status = Status::kNotConnected;
-  std::vector<std::string> columns;                          // the result set's names
+  std::vector<std::string> columns;                           // the result set's names
   std::vector<std::vector<std::optional<std::string>>> rows;  // NULL as nullopt
-  long long affected = 0;  // rows an INSERT/UPDATE/DELETE touched (matched, see below)
-  unsigned error_code = 0; // the server's (1213) or the client library's (2013) error number
-  std::string error;       // why not ok, for the history's `error`
+  long long affected = 0;   // rows an INSERT/UPDATE/DELETE touched (matched, see below)
+  unsigned error_code = 0;  // the server's (1213) or the client library's (2013) error number
+  std::string error;        // why not ok, for the history's `error`
   bool ok() const { return status == Status::kOk; }
   // The named column of row `row`; nullopt when absent or NULL.
   std::optional<std::string> cell(std::size_t row, const std::string& column) const;

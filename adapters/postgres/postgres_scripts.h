@@ -10,8 +10,8 @@
 namespace faultline::adapters::postgres_scripts {
 
 // Shared preamble: $bin, and procs() listing the pids of the instance in "$data".
-#define FAULTLINE_PG_PREAMBLE                                                           \
-  "bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)\n"          \
+#define FAULTLINE_PG_PREAMBLE                                                               \
+  "bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)\n"              \
   "procs() { find /proc -mindepth 2 -maxdepth 2 -name cwd -lname \"$data\" 2>/dev/null |\n" \
   "  cut -d/ -f3; }\n"
 

@@ -11,13 +11,20 @@ StoreDescriptor postgres_store() {
   StoreDescriptor d;
   d.name = "postgres";
   d.settings = {
-      {"read-from", {"primary", "standby"}, "standby: reads go to a hot standby",
+      {"read-from",
+       {"primary", "standby"},
+       "standby: reads go to a hot standby",
        [](const std::string& v) -> std::size_t { return v == "standby" ? 2 : 1; }},
-      {"synchronous-commit", {"off", "local", "on", "remote_apply"},
+      {"synchronous-commit",
+       {"off", "local", "on", "remote_apply"},
        "on, remote_apply: every standby is synchronous",
-       [](const std::string& v) -> std::size_t { return v == "on" || v == "remote_apply" ? 2 : 1; }},
-      {"isolation", {"serializable", "repeatable-read", "read-committed"},
-       "transactional workloads are judged against the model it promises", {}},
+       [](const std::string& v) -> std::size_t {
+         return v == "on" || v == "remote_apply" ? 2 : 1;
+       }},
+      {"isolation",
+       {"serializable", "repeatable-read", "read-committed"},
+       "transactional workloads are judged against the model it promises",
+       {}},
       {"replicas", {}, "standbys (default: every other node)", {}},
   };
   d.workloads = {"bank", "list-append", "register", "rw-register"};

@@ -2,12 +2,12 @@
 
 #include <hiredis/hiredis.h>
 
-#include "adapters/redis/redis_sentinel.h"
-
 #include <charconv>
 #include <optional>
 #include <stdexcept>
 #include <vector>
+
+#include "adapters/redis/redis_sentinel.h"
 
 namespace faultline::adapters {
 namespace {

@@ -246,11 +246,12 @@ bool RedisDatabase::wait_healthy(std::chrono::milliseconds timeout) {
         problem = nodes[i].name + ": not the primary";
       } else if (i != primary && info_field(info, "master_link_status") != "up") {
         problem = nodes[i].name + ": replication link not up";
-      } else if (i != primary && sentinel_ && info_field(info, "master_host") != nodes[primary].host) {
+      } else if (i != primary && sentinel_ &&
+                 info_field(info, "master_host") != nodes[primary].host) {
         problem = nodes[i].name + ": replicates " + info_field(info, "master_host") + ", not " +
                   nodes[primary].name;
-      } else if (i != primary && offset(info, "slave_repl_offset") <
-                                     offset(infos[primary], "master_repl_offset")) {
+      } else if (i != primary &&
+                 offset(info, "slave_repl_offset") < offset(infos[primary], "master_repl_offset")) {
         // After a partition the link can claim to be up while the stream is still stuck in
         // TCP retransmission: healthy means caught up, so that final reads see every write.
         problem = nodes[i].name + ": replication behind the primary";

@@ -62,8 +62,8 @@ std::unique_ptr<redisReply, ReplyDeleter> ask(const std::string& host,
     argv.push_back(a.data());
     lengths.push_back(a.size());
   }
-  auto* reply = static_cast<redisReply*>(redisCommandArgv(
-      ctx.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()));
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(ctx.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()));
   if (!reply && error) *error = ctx->errstr;
   return std::unique_ptr<redisReply, ReplyDeleter>(reply);
 }
@@ -73,8 +73,7 @@ std::unique_ptr<redisReply, ReplyDeleter> ask(const std::string& host,
 remote::Command sentinel_start_command(const std::string& dir, const std::string& host,
                                        const std::string& primary_host, int quorum) {
   remote::Command command({"sh", "-c", kSentinelStartScript, "sh", dir, host, primary_host,
-                           std::to_string(quorum), std::to_string(kSentinelPort),
-                           kSentinelMaster});
+                           std::to_string(quorum), std::to_string(kSentinelPort), kSentinelMaster});
   command.sudo = true;
   command.timeout = 30s;
   return command;
@@ -84,8 +83,8 @@ std::optional<RedisEndpoint> sentinel_primary(const std::vector<RedisEndpoint>& 
                                               const std::vector<RedisEndpoint>& servers,
                                               std::chrono::milliseconds timeout) {
   for (const RedisEndpoint& s : sentinels) {
-    auto reply = ask(s.host, {"SENTINEL", "get-master-addr-by-name", kSentinelMaster}, timeout,
-                     nullptr);
+    auto reply =
+        ask(s.host, {"SENTINEL", "get-master-addr-by-name", kSentinelMaster}, timeout, nullptr);
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
         reply->element[0]->type != REDIS_REPLY_STRING) {
       continue;
@@ -108,8 +107,9 @@ bool sentinel_ready(const std::string& host, std::chrono::milliseconds timeout,
   }
   if (reply->type == REDIS_REPLY_STATUS || reply->type == REDIS_REPLY_STRING) return true;
   if (problem) {
-    *problem = "sentinel: " + (reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len)
-                                                                : std::string("unexpected reply"));
+    *problem =
+        "sentinel: " + (reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len)
+                                                         : std::string("unexpected reply"));
   }
   return false;
 }

@@ -11,11 +11,17 @@ StoreDescriptor redis_store() {
   StoreDescriptor d;
   d.name = "redis";
   d.settings = {
-      {"read-from", {"primary", "replica"}, "replica: reads go to a replica, possibly stale",
+      {"read-from",
+       {"primary", "replica"},
+       "replica: reads go to a replica, possibly stale",
        [](const std::string& v) -> std::size_t { return v == "replica" ? 2 : 1; }},
-      {"wait", {}, "after each write, WAIT for N replicas",
+      {"wait",
+       {},
+       "after each write, WAIT for N replicas",
        [](const std::string& v) -> std::size_t { return std::stoul(v) + 1; }},
-      {"failover", {"none", "sentinel"}, "sentinel: Redis Sentinel promotes a replica",
+      {"failover",
+       {"none", "sentinel"},
+       "sentinel: Redis Sentinel promotes a replica",
        // a majority of sentinels without the primary
        [](const std::string& v) -> std::size_t { return v == "sentinel" ? 3 : 1; }},
   };

@@ -83,14 +83,22 @@ esac
 
 const char* step_word(NodeStep step) {
   switch (step) {
-    case NodeStep::kRun: return "run";
-    case NodeStep::kStart: return "start";
-    case NodeStep::kRestart: return "restart";
-    case NodeStep::kStop: return "stop";
-    case NodeStep::kKill: return "KILL";
-    case NodeStep::kPause: return "STOP";
-    case NodeStep::kResume: return "CONT";
-    case NodeStep::kAlive: return "alive";
+    case NodeStep::kRun:
+      return "run";
+    case NodeStep::kStart:
+      return "start";
+    case NodeStep::kRestart:
+      return "restart";
+    case NodeStep::kStop:
+      return "stop";
+    case NodeStep::kKill:
+      return "KILL";
+    case NodeStep::kPause:
+      return "STOP";
+    case NodeStep::kResume:
+      return "CONT";
+    case NodeStep::kAlive:
+      return "alive";
   }
   return "run";
 }
@@ -156,8 +164,9 @@ std::string setting_variable(const std::string& setting) {
   for (char c : setting) {
     if (c == '-') c = '_';
     if (!is_name_char(c, false)) {
-      throw std::invalid_argument("setting name '" + setting +
-                                  "' cannot be an environment variable (letters, digits, '-', '_')");
+      throw std::invalid_argument(
+          "setting name '" + setting +
+          "' cannot be an environment variable (letters, digits, '-', '_')");
     }
     out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }

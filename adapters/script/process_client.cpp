@@ -8,12 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <cstdlib>
-#include <thread>
-
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
 
 extern char** environ;
 
@@ -136,8 +135,8 @@ class ProcessClient::Child {
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setpgroup(&attr, 0);  // its own group: retiring it kills its children too
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
     int rc = posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
@@ -146,9 +145,9 @@ class ProcessClient::Child {
     }
     ::fcntl(in_w_.fd, F_SETFL, O_NONBLOCK);
     ::fcntl(out_r_.fd, F_SETFL, O_NONBLOCK);
-    const std::string prefix =
-        "client " + std::to_string(process) + " (" + program.node + "): ";
-    stderr_reader_ = std::thread([this, prefix, log = program.log] { forward_stderr(prefix, log); });
+    const std::string prefix = "client " + std::to_string(process) + " (" + program.node + "): ";
+    stderr_reader_ =
+        std::thread([this, prefix, log = program.log] { forward_stderr(prefix, log); });
   }
 
   ~Child() {

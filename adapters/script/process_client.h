@@ -24,11 +24,11 @@
 namespace faultline::adapters {
 
 struct ClientProgram {
-  std::vector<std::string> argv;   // argv[0] looked up in PATH unless it names a path
-  std::filesystem::path directory; // the working directory; relative paths resolve here
-  Environment environment;         // added to the controller's own (FAULTLINE_PROCESS is added)
-  std::string node;                // for log lines
-  Logger log;                      // stderr lines; optional
+  std::vector<std::string> argv;    // argv[0] looked up in PATH unless it names a path
+  std::filesystem::path directory;  // the working directory; relative paths resolve here
+  Environment environment;          // added to the controller's own (FAULTLINE_PROCESS is added)
+  std::string node;                 // for log lines
+  Logger log;                       // stderr lines; optional
   // Extra time the first operation of a program may take, for the program's own start-up.
   std::chrono::milliseconds startup_allowance{5'000};
 };

@@ -128,13 +128,15 @@ void ScriptDatabase::on_every_node(const char* what, NodeStep how, const std::st
   }
   std::string problems;
   for (const auto& [node, result] : results) {
-    if (!result.ok()) problems += (problems.empty() ? "" : "; ") + node + " (" + failure(result) + ")";
+    if (!result.ok())
+      problems += (problems.empty() ? "" : "; ") + node + " (" + failure(result) + ")";
   }
   if (!problems.empty()) throw DatabaseError(store_.name + ": " + what + " failed on " + problems);
 }
 
 void ScriptDatabase::on_node(const std::string& node, NodeStep how, const std::string& command) {
-  remote::CommandResult result = nodes_.session(node).exec(step(nodes_.node(node), how, command, 60s));
+  remote::CommandResult result =
+      nodes_.session(node).exec(step(nodes_.node(node), how, command, 60s));
   if (!result.ok()) {
     throw DatabaseError(store_.name + ": " + command + " on " + node + " failed (" +
                         failure(result) + ")");
@@ -178,7 +180,8 @@ bool ScriptDatabase::wait_healthy(std::chrono::milliseconds timeout) {
           [&](const remote::Node& node) { return step(node, how, store_.healthy, per_attempt); },
           false);
       for (const auto& [node, result] : results) {
-        if (!result.ok()) return node + ": " + (how == NodeStep::kAlive ? "not running" : failure(result));
+        if (!result.ok())
+          return node + ": " + (how == NodeStep::kAlive ? "not running" : failure(result));
       }
       return {};
     } catch (const std::exception& e) {
@@ -192,9 +195,15 @@ bool ScriptDatabase::wait_healthy(std::chrono::milliseconds timeout) {
 void ScriptDatabase::start(const std::string& node) {
   on_node(node, NodeStep::kStart, store_.start);
 }
-void ScriptDatabase::kill(const std::string& node) { on_node(node, NodeStep::kKill, {}); }
-void ScriptDatabase::pause(const std::string& node) { on_node(node, NodeStep::kPause, {}); }
-void ScriptDatabase::resume(const std::string& node) { on_node(node, NodeStep::kResume, {}); }
+void ScriptDatabase::kill(const std::string& node) {
+  on_node(node, NodeStep::kKill, {});
+}
+void ScriptDatabase::pause(const std::string& node) {
+  on_node(node, NodeStep::kPause, {});
+}
+void ScriptDatabase::resume(const std::string& node) {
+  on_node(node, NodeStep::kResume, {});
+}
 
 ProcessLocation ScriptDatabase::process_location(const remote::Node& node) const {
   return ProcessLocation{expand_variables(store_.pid_file, node_environment(node)),
@@ -260,7 +269,8 @@ void ScriptDatabase::download_logs(const std::filesystem::path& dir) {
         std::filesystem::create_directories(file.parent_path());
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
         out << data;
-        if (!out.flush()) problem += (problem.empty() ? "" : "; ") + ("cannot write " + file.string());
+        if (!out.flush())
+          problem += (problem.empty() ? "" : "; ") + ("cannot write " + file.string());
       } catch (const std::exception& e) {
         problem += (problem.empty() ? "" : "; ") + path + ": " + e.what();
       }
@@ -268,7 +278,8 @@ void ScriptDatabase::download_logs(const std::filesystem::path& dir) {
     return problem;
   });
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!problems[i].empty()) log(store_.name + ": log of " + names[i] + " not downloaded: " + problems[i]);
+    if (!problems[i].empty())
+      log(store_.name + ": log of " + names[i] + " not downloaded: " + problems[i]);
   }
 }
 

@@ -19,17 +19,18 @@
 
 namespace faultline::adapters {
 
-struct ScriptStore {                       // one store described by a test file (docs/test-files.md)
+struct ScriptStore {  // one store described by a test file (docs/test-files.md)
   std::string name;
-  std::filesystem::path base_dir;          // the test file's folder; relative client paths resolve here
-  std::string install, start, stop, wipe, healthy, primaries;  // shell text run on each node; empty = not given
-  std::string pid_file, process_name;      // pid_file may name ${FAULTLINE_NODE} etc.
-  std::string version;                     // optional shell text printing the store's version
-  std::vector<std::string> logs;           // may name ${FAULTLINE_*}
+  std::filesystem::path base_dir;  // the test file's folder; relative client paths resolve here
+  std::string install, start, stop, wipe, healthy,
+      primaries;                       // shell text run on each node; empty = not given
+  std::string pid_file, process_name;  // pid_file may name ${FAULTLINE_NODE} etc.
+  std::string version;                 // optional shell text printing the store's version
+  std::vector<std::string> logs;       // may name ${FAULTLINE_*}
   bool honours_faketime = false;
   std::chrono::seconds healthy_timeout{20};
-  std::vector<std::string> client_command; // argv of the client (docs/client-protocol.md)
-  std::vector<std::string> workloads;      // what the client speaks
+  std::vector<std::string> client_command;  // argv of the client (docs/client-protocol.md)
+  std::vector<std::string> workloads;       // what the client speaks
   std::map<std::string, std::vector<std::string>> settings;  // name -> allowed values
 };
 

@@ -8,8 +8,10 @@ namespace faultline {
 namespace {
 
 boost::json::object anomaly_json(const BankAnomaly& a) {
-  boost::json::object out{{"index", a.index}, {"process", a.process},
-                          {"total", a.observed_total}, {"balances", a.balances},
+  boost::json::object out{{"index", a.index},
+                          {"process", a.process},
+                          {"total", a.observed_total},
+                          {"balances", a.balances},
                           {"problem", a.problem}};
   if (!a.node.empty()) out["node"] = a.node;
   return out;
@@ -24,9 +26,15 @@ BankCheckResult check_bank(const History& history, const BankCheckOptions& optio
     const Operation& invoke = history.ops[pair.invoke];
     if (invoke.f == "transfer") {
       switch (pair.outcome) {
-        case OpType::kOk: ++result.transfers_ok; break;
-        case OpType::kFail: ++result.transfers_failed; break;
-        default: ++result.transfers_unknown; break;
+        case OpType::kOk:
+          ++result.transfers_ok;
+          break;
+        case OpType::kFail:
+          ++result.transfers_failed;
+          break;
+        default:
+          ++result.transfers_unknown;
+          break;
       }
       continue;
     }
@@ -96,8 +104,8 @@ boost::json::object BankCheckResult::to_json() const {
   out["verdict"] = to_string(verdict);
   if (!reason.empty()) out["reason"] = reason;
   out["reads"] = reads;
-  out["transfers"] = {{"ok", transfers_ok}, {"failed", transfers_failed},
-                      {"unknown", transfers_unknown}};
+  out["transfers"] = {
+      {"ok", transfers_ok}, {"failed", transfers_failed}, {"unknown", transfers_unknown}};
   auto kind = [](std::size_t count, const std::vector<BankAnomaly>& examples) {
     boost::json::array list;
     for (const auto& a : examples) list.push_back(anomaly_json(a));

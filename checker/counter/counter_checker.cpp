@@ -51,8 +51,8 @@ CounterCheckResult check_counter(const History& history, const CounterCheckOptio
       result.final_values.push_back(value);
       smallest_final = std::min(smallest_final.value_or(value), value);
     }
-    const std::int64_t lower = ok_at[p.invoke];          // acknowledged before the invocation
-    const std::int64_t upper = possible_at[*p.completion]; // possibly applied before completion
+    const std::int64_t lower = ok_at[p.invoke];             // acknowledged before the invocation
+    const std::int64_t upper = possible_at[*p.completion];  // possibly applied before completion
     if (value >= lower && value <= upper) continue;
     (value < lower ? result.low_reads : result.high_reads)++;
     if (result.examples.size() < options.max_examples) {
@@ -94,9 +94,8 @@ boost::json::object CounterCheckResult::to_json() const {
   o["lost_increments"] = lost_increments;
   boost::json::array ex;
   for (const CounterViolation& v : examples) {
-    boost::json::object e{{"read_index", v.read_index}, {"process", v.process},
-                          {"final", v.final},           {"value", v.value},
-                          {"lower", v.lower},           {"upper", v.upper}};
+    boost::json::object e{{"read_index", v.read_index}, {"process", v.process}, {"final", v.final},
+                          {"value", v.value},           {"lower", v.lower},     {"upper", v.upper}};
     if (v.node) e["node"] = *v.node;
     e["problem"] = v.value < v.lower ? "lost increments" : "more than was added";
     ex.push_back(std::move(e));
@@ -114,7 +113,9 @@ std::string CounterCheckResult::summary() const {
   s << "  reads: " << reads << " (" << final_reads << " final";
   for (std::size_t i = 0; i < final_values.size(); ++i) s << (i ? ", " : ": ") << final_values[i];
   s << "); below bounds " << low_reads << ", above " << high_reads << "\n";
-  if (lost_increments) s << "  lost increments: " << lost_increments << " acknowledged, missing from the final reads\n";
+  if (lost_increments)
+    s << "  lost increments: " << lost_increments
+      << " acknowledged, missing from the final reads\n";
   for (const CounterViolation& v : examples) {
     s << "  read at op " << v.read_index << (v.final ? " (final)" : "") << " on "
       << v.node.value_or("?") << " returned " << v.value << ", expected " << v.lower << ".."

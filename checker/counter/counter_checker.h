@@ -11,12 +11,11 @@
 // acknowledged increments; a read above its upper bound counted increments nobody made.
 // Valid when every read is within its bounds; unknown when no read succeeded.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 #include "checker/result.h"
@@ -43,7 +42,7 @@ struct CounterCheckResult {
   std::int64_t acknowledged_total = 0;  // sum of ok adds
   std::int64_t possible_total = 0;      // sum of ok and info adds
   std::size_t reads = 0, final_reads = 0;
-  std::vector<std::int64_t> final_values;  // in history order
+  std::vector<std::int64_t> final_values;     // in history order
   std::size_t low_reads = 0, high_reads = 0;  // reads below / above their bounds
   // Acknowledged increments missing from the final reads: acknowledged_total minus the
   // smallest final value (0 when every final read holds them all, or there is none).

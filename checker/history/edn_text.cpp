@@ -1,14 +1,12 @@
 #include "checker/history/edn_text.h"
 
-#include <numeric>
-
-#include "checker/history/number_text.h"
-
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 
 #include "checker/history/edn.h"
+#include "checker/history/number_text.h"
 
 namespace faultline {
 

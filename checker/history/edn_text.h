@@ -2,17 +2,18 @@
 // Text-level pieces of the EDN reader (edn.h): UTF-8, names, numbers, and printing
 // values back as EDN. Internal to checker/history.
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <boost/json.hpp>
-
 namespace faultline {
 
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Appends code point `cp` (a Unicode scalar value) as UTF-8.
 void append_utf8(std::string& out, std::uint32_t cp);

@@ -1,10 +1,10 @@
 #include "checker/history/history.h"
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 #include <fstream>
 #include <iostream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace faultline {
 namespace {
@@ -39,8 +39,10 @@ void assign_processes(History& history) {
   std::int64_t next = 0;
   bool any = false;
   for (const Operation& op : history.ops) {
-    if (op.process_assigned) any = true;
-    else if (!op.is_nemesis()) next = std::max(next, op.process + 1);
+    if (op.process_assigned)
+      any = true;
+    else if (!op.is_nemesis())
+      next = std::max(next, op.process + 1);
   }
   if (!any) return;
   history.processes_known = false;
@@ -104,11 +106,13 @@ void infer_completion_only_invocations(History& history) {
   bool orphans = false;
   for (const Operation& op : history.ops) {
     if (op.is_nemesis() || op.process_assigned || op.inferred_invoke) continue;
-    if (op.is_invoke()) invoking.insert(op.process);
-    else orphans = true;
+    if (op.is_invoke())
+      invoking.insert(op.process);
+    else
+      orphans = true;
   }
   if (!orphans) return;
-  std::unordered_map<std::int64_t, std::size_t> last;  // process -> output position + 1
+  std::unordered_map<std::int64_t, std::size_t> last;       // process -> output position + 1
   std::vector<std::pair<std::size_t, Operation>> inferred;  // (insert before position, op)
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const Operation& op = history.ops[i];
@@ -135,7 +139,8 @@ void infer_completion_only_invocations(History& history) {
   ops.reserve(history.ops.size() + inferred.size());
   std::size_t k = 0;
   for (std::size_t i = 0; i <= history.ops.size(); ++i) {
-    while (k < inferred.size() && inferred[k].first == i) ops.push_back(std::move(inferred[k++].second));
+    while (k < inferred.size() && inferred[k].first == i)
+      ops.push_back(std::move(inferred[k++].second));
     if (i < history.ops.size()) ops.push_back(std::move(history.ops[i]));
   }
   history.ops = std::move(ops);
@@ -160,8 +165,10 @@ std::size_t value_bytes(const boost::json::value& v) {
       for (const auto& x : v.get_array()) n += value_bytes(x);
       return n;
     }
-    case boost::json::kind::object: return object_bytes(v.get_object());
-    default: return 0;
+    case boost::json::kind::object:
+      return object_bytes(v.get_object());
+    default:
+      return 0;
   }
 }
 
@@ -182,10 +189,14 @@ std::size_t history_memory_bytes(const History& history) {
 
 std::string_view to_string(HistoryFormat format) {
   switch (format) {
-    case HistoryFormat::kJsonl: return "jsonl";
-    case HistoryFormat::kEdn: return "edn";
-    case HistoryFormat::kPorcupineEtcd: return "porcupine-etcd";
-    case HistoryFormat::kPorcupineKv: return "porcupine-kv";
+    case HistoryFormat::kJsonl:
+      return "jsonl";
+    case HistoryFormat::kEdn:
+      return "edn";
+    case HistoryFormat::kPorcupineEtcd:
+      return "porcupine-etcd";
+    case HistoryFormat::kPorcupineKv:
+      return "porcupine-kv";
   }
   return "?";
 }

@@ -34,7 +34,9 @@ std::int64_t ValueInterner::intern(const boost::json::value& value) {
   return by_int.first->second;
 }
 
-std::string ValueInterner::text(std::int64_t id) const { return value_text(values_[id]); }
+std::string ValueInterner::text(std::int64_t id) const {
+  return value_text(values_[id]);
+}
 
 std::size_t ValueInterner::memory_bytes() const {
   return values_.capacity() * sizeof(boost::json::value) + key_bytes_;

@@ -3,12 +3,11 @@
 // states become small integers, so that the engine compares and hashes 64-bit handles instead
 // of trees.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 

@@ -177,8 +177,8 @@ class OperationHandler {
     if (depth_ == 0) return not_an_object(ec);
     number_.append(s.data(), s.size());
     if (!decimal_is_exact(number_, d)) {
-      return stop(ec, "number " + number_.substr(0, 40) + " " +
-                          std::string(inexact_number_advice()));
+      return stop(ec,
+                  "number " + number_.substr(0, 40) + " " + std::string(inexact_number_advice()));
     }
     number_.clear();
     if (depth_ == 1) return field(boost::json::value(d));
@@ -253,7 +253,8 @@ class JsonlReader : public LineOperationReader {
     if (!ec && used < text.size()) ec = boost::json::error::extra_data;
     if (ec) {
       const std::string& problem = parser_.handler().problem();
-      if (problem.empty()) throw InputError(file_, line_, used + 1, "invalid JSON: " + ec.message());
+      if (problem.empty())
+        throw InputError(file_, line_, used + 1, "invalid JSON: " + ec.message());
       std::size_t column = parser_.handler().problem_at_position() ? key_start(text, used) + 1 : 1;
       throw InputError(file_, line_, column, problem);
     }
@@ -275,7 +276,8 @@ class JsonlReader : public LineOperationReader {
       }
       return 0;
     }
-    while (i > 0 && std::string_view("0123456789+-.eE").find(text[i - 1]) != std::string_view::npos) --i;
+    while (i > 0 && std::string_view("0123456789+-.eE").find(text[i - 1]) != std::string_view::npos)
+      --i;
     return i;
   }
 
@@ -292,13 +294,27 @@ void append_string(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static const char kHex[] = "0123456789abcdef";
@@ -315,9 +331,15 @@ void append_string(std::string& out, std::string_view s) {
 
 void append_value(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; return;
-    case boost::json::kind::int64: append_int(out, v.get_int64()); return;
-    case boost::json::kind::string: append_string(out, v.get_string()); return;
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::int64:
+      append_int(out, v.get_int64());
+      return;
+    case boost::json::kind::string:
+      append_string(out, v.get_string());
+      return;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -342,7 +364,9 @@ void append_value(std::string& out, const boost::json::value& v) {
       out += '}';
       return;
     }
-    default: out += boost::json::serialize(v); return;  // bool, uint64, double
+    default:
+      out += boost::json::serialize(v);
+      return;  // bool, uint64, double
   }
 }
 
@@ -404,7 +428,9 @@ void JsonlWriter::write(const Operation& op) {
   out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 
-void JsonlWriter::flush() { out_.flush(); }
+void JsonlWriter::flush() {
+  out_.flush();
+}
 
 void write_jsonl(const History& history, std::ostream& out) {
   JsonlWriter writer(out);

@@ -30,7 +30,8 @@ bool marked_final(const Operation& invoke) {
 
 std::string value_text(const boost::json::value& value) {
   switch (value.kind()) {
-    case boost::json::kind::null: return "nil";
+    case boost::json::kind::null:
+      return "nil";
     case boost::json::kind::array: {
       std::string out = "[";
       bool first = true;
@@ -40,7 +41,8 @@ std::string value_text(const boost::json::value& value) {
       }
       return out + "]";
     }
-    default: return boost::json::serialize(value);
+    default:
+      return boost::json::serialize(value);
   }
 }
 

@@ -12,12 +12,11 @@
 // logs) maps onto the same object; EDN keywords become strings without the colon,
 // EDN sets and lists become arrays.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 
@@ -33,7 +32,7 @@ std::string_view to_string(OpType type);
 std::optional<OpType> parse_op_type(std::string_view text);
 
 struct Operation {
-  std::int64_t index = -1;           // position in the history, 0-based
+  std::int64_t index = -1;  // position in the history, 0-based
   OpType type = OpType::kInvoke;
   // The source recorded no process (Elle's histories): read_history gave this operation a
   // process of its own, and History::processes_known is false. Writers omit it again.
@@ -42,15 +41,15 @@ struct Operation {
   // the earliest it can have been invoked (the start of the history, or after the previous
   // completion of its process), since when is unknown. Writers skip it.
   bool inferred_invoke = false;
-  std::int64_t process = 0;          // kNemesisProcess for the nemesis
-  std::string f;                     // e.g. "read", "write", "cas", "start-partition"; "" if absent
-  boost::json::value value;          // null when absent
-  std::int64_t time = kNoTime;       // ns since test start, monotonic
+  std::int64_t process = 0;     // kNemesisProcess for the nemesis
+  std::string f;                // e.g. "read", "write", "cas", "start-partition"; "" if absent
+  boost::json::value value;     // null when absent
+  std::int64_t time = kNoTime;  // ns since test start, monotonic
   std::optional<boost::json::value> key;    // Jepsen's independent key, or a kv key
   std::optional<std::string> node;          // node the client talked to
   std::optional<boost::json::value> error;  // why it failed or is unknown
-  boost::json::object extra;         // every other field, kept verbatim
-  std::size_t line = 0;              // 1-based line in the source file; 0 if none
+  boost::json::object extra;                // every other field, kept verbatim
+  std::size_t line = 0;                     // 1-based line in the source file; 0 if none
 
   bool is_nemesis() const { return process == kNemesisProcess; }
   bool is_invoke() const { return type == OpType::kInvoke; }

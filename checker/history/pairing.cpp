@@ -9,7 +9,7 @@ namespace faultline {
 namespace {
 
 struct ProcessState {
-  std::optional<std::size_t> pending;  // position in PairedHistory::ops
+  std::optional<std::size_t> pending;       // position in PairedHistory::ops
   std::optional<std::size_t> crashed_line;  // line of the `info` that retired it
 };
 

@@ -22,9 +22,9 @@ struct PairedOp {
 };
 
 struct PairedHistory {
-  std::vector<PairedOp> ops;               // client operations, in order of invocation
-  std::vector<std::size_t> nemesis;        // positions of nemesis operations
-  std::size_t reused_after_info = 0;       // invocations by a process after its `info`
+  std::vector<PairedOp> ops;          // client operations, in order of invocation
+  std::vector<std::size_t> nemesis;   // positions of nemesis operations
+  std::size_t reused_after_info = 0;  // invocations by a process after its `info`
 };
 
 // Throws InputError (naming the line) when a process invokes while an operation

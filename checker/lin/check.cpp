@@ -2,6 +2,8 @@
 
 #include "checker/lin/check.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,9 +11,6 @@
 #include <mutex>
 #include <numeric>
 #include <thread>
-
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "checker/history/memory_limit.h"
 #include "checker/lin/decide.h"
@@ -68,11 +67,14 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     throw std::invalid_argument(std::string("--initial: ") + e.what());
   }
 
-  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(std::max(threads, 1));
   auto in_arena = [&](auto&& work) {
-    if (threads == 1) work();
-    else arena.execute(work);
+    if (threads == 1)
+      work();
+    else
+      arena.execute(work);
   };
   PairedHistory paired;
   std::vector<PartitionInput> inputs;
@@ -81,9 +83,9 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     inputs = split_partitions(history, paired, options.partition, threads > 1);
   });
   const bool keyed_whole =
-      !options.partition && std::any_of(paired.ops.begin(), paired.ops.end(), [&](const PairedOp& p) {
-        return history.ops[p.invoke].key.has_value();
-      });
+      !options.partition &&
+      std::any_of(paired.ops.begin(), paired.ops.end(),
+                  [&](const PairedOp& p) { return history.ops[p.invoke].key.has_value(); });
 
   CheckResult result;
   result.model = options.model;
@@ -97,8 +99,9 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     return inputs[a].paired.size() > inputs[b].paired.size();
   });
 
-  MemoryBudget budget(options.memory_limit_mib ? options.memory_limit_mib << 20
-                                               : default_memory_limit(history_memory_bytes(history)).bytes);
+  MemoryBudget budget(options.memory_limit_mib
+                          ? options.memory_limit_mib << 20
+                          : default_memory_limit(history_memory_bytes(history)).bytes);
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> explored{0};
   std::atomic<std::size_t> done{0};
@@ -117,7 +120,8 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     return p;
   });
 
-  const DecideContext context{history, paired, factory, config, options, budget, stop, explored, deadline};
+  const DecideContext context{history, paired, factory,  config,  options,
+                              budget,  stop,   explored, deadline};
   auto check_one = [&](std::size_t i) {
     PartitionResult& out = result.partitions[i];
     out.key = inputs[i].key;
@@ -148,11 +152,12 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     for (std::size_t i : order) check_one(i);
   } else {
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, order.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t k = r.begin(); k != r.end(); ++k) check_one(order[k]);
-                        },
-                        tbb::simple_partitioner());
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, order.size(), 1),
+          [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t k = r.begin(); k != r.end(); ++k) check_one(order[k]);
+          },
+          tbb::simple_partitioner());
     });
   }
 
@@ -162,7 +167,9 @@ CheckResult check_linearizable(const History& history, const CheckOptions& optio
     any_unknown |= p.verdict == Verdict::kUnknown;
     result.states_explored += p.states_explored;
   }
-  result.verdict = any_invalid ? Verdict::kInvalid : any_unknown ? Verdict::kUnknown : Verdict::kValid;
+  result.verdict = any_invalid   ? Verdict::kInvalid
+                   : any_unknown ? Verdict::kUnknown
+                                 : Verdict::kValid;
   result.peak_memory_bytes = budget.peak();
   result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return result;

@@ -5,7 +5,7 @@
 namespace faultline {
 namespace {
 
-constexpr std::size_t kMaxShrinkOps = 400;          // larger cores are reported unshrunk
+constexpr std::size_t kMaxShrinkOps = 400;  // larger cores are reported unshrunk
 // A re-check may explore this many times the states of the original search (plus a
 // little): a core much harder to refute than the history is not worth the wait.
 constexpr std::uint64_t kShrinkStateFactor = 2;
@@ -50,11 +50,12 @@ ReportedOp report_op(const History& history, const PairedHistory& paired,
   const PairedOp& p = paired.ops[op.paired];
   const Operation& invoke = history.ops[p.invoke];
   ReportedOp out;
-  out.index = static_cast<std::size_t>(invoke.index >= 0 ? invoke.index : static_cast<std::int64_t>(p.invoke));
+  out.index = static_cast<std::size_t>(invoke.index >= 0 ? invoke.index
+                                                         : static_cast<std::int64_t>(p.invoke));
   if (p.completion) {
     const Operation& done = history.ops[*p.completion];
-    out.completion_index =
-        static_cast<std::size_t>(done.index >= 0 ? done.index : static_cast<std::int64_t>(*p.completion));
+    out.completion_index = static_cast<std::size_t>(
+        done.index >= 0 ? done.index : static_cast<std::int64_t>(*p.completion));
   }
   out.process = p.process;
   out.outcome = op.known() ? "ok" : "info";
@@ -73,11 +74,13 @@ Explanation explain_invalid(const History& history, const PairedHistory& paired,
   if (outcome.culprit < 0) return ex;
   const SearchOp& culprit = ops[outcome.culprit];
   ex.culprit = report_op(history, paired, model, culprit);
-  for (int i : outcome.longest_prefix) ex.longest_prefix.push_back(report_op(history, paired, model, ops[i]));
+  for (int i : outcome.longest_prefix)
+    ex.longest_prefix.push_back(report_op(history, paired, model, ops[i]));
   for (std::uint64_t s : outcome.culprit_states) {
     std::string why = model.why_rejects(s, culprit.model_op);
     if (why.empty()) {
-      why = ex.culprit.text + " could take effect here, but then the operations that must follow "
+      why = ex.culprit.text +
+            " could take effect here, but then the operations that must follow "
             "it cannot";
     }
     ex.states.push_back({model.describe_state(s), why});
@@ -87,8 +90,10 @@ Explanation explain_invalid(const History& history, const PairedHistory& paired,
   // dropped or left unknown), then one operation at a time.
   std::vector<int> mode(ops.size(), 1);
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].call > culprit.ret) mode[i] = 0;
-    else if (ops[i].known() && ops[i].ret > culprit.ret) mode[i] = 2;
+    if (ops[i].call > culprit.ret)
+      mode[i] = 0;
+    else if (ops[i].known() && ops[i].ret > culprit.ret)
+      mode[i] = 2;
   }
   SearchLimits limits;
   limits.deadline = deadline;
@@ -135,7 +140,8 @@ Explanation explain_invalid(const History& history, const PairedHistory& paired,
   }
   ex.core_minimal = minimal;
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (mode[i] == 1 && ops[i].known()) ex.core.push_back(report_op(history, paired, model, ops[i]));
+    if (mode[i] == 1 && ops[i].known())
+      ex.core.push_back(report_op(history, paired, model, ops[i]));
   }
 
   std::string& t = ex.text;
@@ -149,8 +155,8 @@ Explanation explain_invalid(const History& history, const PairedHistory& paired,
     t += ", ending";
     const std::size_t from = ex.longest_prefix.size() > 5 ? ex.longest_prefix.size() - 5 : 0;
     for (std::size_t i = from; i < ex.longest_prefix.size(); ++i) {
-      t += (i == from ? " " : ", ") + std::string("#") + std::to_string(ex.longest_prefix[i].index) +
-           " " + ex.longest_prefix[i].text;
+      t += (i == from ? " " : ", ") + std::string("#") +
+           std::to_string(ex.longest_prefix[i].index) + " " + ex.longest_prefix[i].text;
     }
   }
   t += ".\n  Non-linearizable even if every other operation up to it had an unknown outcome (" +

@@ -16,7 +16,8 @@ namespace faultline {
 
 // Re-checks a subset of a partition's operations while shrinking; true when it is
 // still invalid (unknown counts as not invalid).
-using StillInvalid = std::function<bool(const std::vector<SearchOp>& ops, const SearchLimits& limits)>;
+using StillInvalid =
+    std::function<bool(const std::vector<SearchOp>& ops, const SearchLimits& limits)>;
 
 // `outcome` is the invalid result of checking `part` with explain = true. Shrinking
 // re-checks with `still_invalid` (default: the search) and stops at `deadline` (the core

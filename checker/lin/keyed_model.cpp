@@ -27,7 +27,8 @@ void KeyedModel::find_unobservable(std::vector<char>& droppable) const {
 
 std::uint64_t KeyedModel::initial() {
   std::vector<std::int64_t> words;
-  for (Instance& instance : instances_) words.push_back(static_cast<std::int64_t>(instance.model->initial()));
+  for (Instance& instance : instances_)
+    words.push_back(static_cast<std::int64_t>(instance.model->initial()));
   return states_.intern(words);
 }
 
@@ -44,7 +45,8 @@ void KeyedModel::step(std::uint64_t state, int op, std::vector<std::uint64_t>& n
 
 std::uint64_t KeyedModel::forget(std::uint64_t state, std::size_t object) {
   scratch_ = states_.words(state);
-  scratch_[object] = static_cast<std::int64_t>(instances_[object].model->forget(scratch_[object], 0));
+  scratch_[object] =
+      static_cast<std::int64_t>(instances_[object].model->forget(scratch_[object], 0));
   return states_.intern(scratch_);
 }
 

@@ -7,14 +7,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "checker/lin/model.h"
 #include "checker/history/interning.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 
 class KeyedModel final : public PartitionModel {
  public:
-  KeyedModel(ModelFactory factory, const ModelConfig& config) : factory_(factory), config_(config) {}
+  KeyedModel(ModelFactory factory, const ModelConfig& config)
+      : factory_(factory), config_(config) {}
 
   // add() for an operation on `key` (nullptr: the unkeyed instance).
   int add_keyed(const boost::json::value* key, const ModelInput& op);
@@ -30,9 +31,7 @@ class KeyedModel final : public PartitionModel {
     return instances_[ops_[op].instance].model->blind(ops_[op].inner);
   }
   std::size_t object_of(int op) const override { return ops_[op].instance; }
-  bool prunes() const override {
-    return !instances_.empty() && instances_.front().model->prunes();
-  }
+  bool prunes() const override { return !instances_.empty() && instances_.front().model->prunes(); }
   bool resets(int op) const override {
     return instances_[ops_[op].instance].model->resets(ops_[op].inner);
   }

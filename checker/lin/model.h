@@ -10,14 +10,13 @@
 // Adding a model: one file checker/models/<name>.cpp defining a factory, plus its line
 // in checker/models/registry.cpp.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/op_values.h"
 
@@ -72,13 +71,22 @@ class PartitionModel {
 
   // True when `op` never changes the state it is accepted in (a read). The search
   // linearizes such an operation as soon as it can and never tries it later.
-  virtual bool read_only(int op) const { (void)op; return false; }
+  virtual bool read_only(int op) const {
+    (void)op;
+    return false;
+  }
 
   // True when `op` accepts every state and its result ignores the state (a write).
-  virtual bool blind(int op) const { (void)op; return false; }
+  virtual bool blind(int op) const {
+    (void)op;
+    return false;
+  }
   // The independent sub-object `op` acts on (a key, for KeyedModel); operations on
   // different objects commute. 0 for models of one object.
-  virtual std::size_t object_of(int op) const { (void)op; return 0; }
+  virtual std::size_t object_of(int op) const {
+    (void)op;
+    return 0;
+  }
 
   // Lookahead pruning, for models whose states only grow between resets (appends
   // between puts, adds to a set). resets(op): `op` can replace the state (a put).
@@ -87,10 +95,21 @@ class PartitionModel {
   // pending known operation is unreachable, directly or through a reset that could come
   // before it.
   virtual bool prunes() const { return false; }
-  virtual bool resets(int op) const { (void)op; return true; }
-  virtual bool may_reach(std::uint64_t state, int op) const { (void)state; (void)op; return true; }
+  virtual bool resets(int op) const {
+    (void)op;
+    return true;
+  }
+  virtual bool may_reach(std::uint64_t state, int op) const {
+    (void)state;
+    (void)op;
+    return true;
+  }
   // Like may_reach, from the state right after the resetting operation `reset`.
-  virtual bool may_reach_after(int reset, int op) const { (void)reset; (void)op; return true; }
+  virtual bool may_reach_after(int reset, int op) const {
+    (void)reset;
+    (void)op;
+    return true;
+  }
   // `state` with the sub-state of `object` replaced by one that no operation but a reset
   // accepts (and that every non-reset keeps): the search calls it when no pending
   // operation could observe that sub-state before a reset, so that states differing only

@@ -1,10 +1,10 @@
 #include "checker/lin/partition.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <unordered_map>
-
-#include <tbb/parallel_for.h>
 
 #include "checker/history/input_error.h"
 #include "checker/lin/keyed_model.h"
@@ -169,7 +169,8 @@ CompiledPartition compile_partition(const History& history, const PairedHistory&
     SearchOp op = ops[i];
     if (!op.known() && droppable[op.model_op]) continue;
     if (!op.known()) {
-      auto [it, inserted] = last_of_kind.try_emplace(signatures[i], static_cast<int>(out.ops.size()));
+      auto [it, inserted] =
+          last_of_kind.try_emplace(signatures[i], static_cast<int>(out.ops.size()));
       if (!inserted) {
         op.same_as = it->second;
         it->second = static_cast<int>(out.ops.size());

@@ -197,7 +197,8 @@ class Search {
       culprit_states_.clear();
     }
     if (op == culprit_ && culprit_states_.size() < 16 &&
-        std::find(culprit_states_.begin(), culprit_states_.end(), state_) == culprit_states_.end()) {
+        std::find(culprit_states_.begin(), culprit_states_.end(), state_) ==
+            culprit_states_.end()) {
       culprit_states_.push_back(state_);
     }
   }

@@ -48,20 +48,20 @@ struct SearchOp {
 
 struct SearchLimits {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  const std::atomic<bool>* cancel = nullptr;     // set: stop with reason "cancelled"
-  MemoryBudget* memory = nullptr;                // required
-  std::uint64_t max_states = 0;                  // 0 = unbounded; else stop with reason "budget"
+  const std::atomic<bool>* cancel = nullptr;       // set: stop with reason "cancelled"
+  MemoryBudget* memory = nullptr;                  // required
+  std::uint64_t max_states = 0;                    // 0 = unbounded; else stop with reason "budget"
   std::atomic<std::uint64_t>* explored = nullptr;  // progress counter, optional
 };
 
 struct SearchOutcome {
   Verdict verdict = Verdict::kUnknown;
-  std::string reason;                 // for kUnknown: "time", "memory", "cancelled", "budget"
-  std::uint64_t states = 0;           // configurations explored
+  std::string reason;        // for kUnknown: "time", "memory", "cancelled", "budget"
+  std::uint64_t states = 0;  // configurations explored
   std::size_t peak_bytes = 0;
   // For kInvalid, when explain was asked (indexes into the ops given):
-  int culprit = -1;                   // operation whose completion no linearization passed
-  std::vector<int> longest_prefix;    // a linearization reaching furthest into the history
+  int culprit = -1;                           // operation whose completion no linearization passed
+  std::vector<int> longest_prefix;            // a linearization reaching furthest into the history
   std::vector<std::uint64_t> culprit_states;  // states in which the culprit was still pending
   // Optional: operations already known to be non-linearizable on their own (the others
   // dropped); explanations shrink from there.

@@ -19,7 +19,9 @@ SearchCache::SearchCache(std::size_t words_per_set, MemoryBudget& budget,
   table_.assign(capacity_ * stride_, 0);
 }
 
-SearchCache::~SearchCache() { budget_.release(reserved_); }
+SearchCache::~SearchCache() {
+  budget_.release(reserved_);
+}
 
 bool SearchCache::insert(std::uint64_t hash, std::uint64_t state, const std::uint64_t* bits) {
   if (hash == 0) hash = 1;  // 0 marks an empty slot

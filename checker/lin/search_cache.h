@@ -22,7 +22,8 @@ class SearchCache {
  public:
   // The table does not grow when rehashing it could take past `deadline`.
   SearchCache(std::size_t words_per_set, MemoryBudget& budget,
-              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
+              std::chrono::steady_clock::time_point deadline =
+                  std::chrono::steady_clock::time_point::max());
   ~SearchCache();
   SearchCache(const SearchCache&) = delete;
   SearchCache& operator=(const SearchCache&) = delete;

@@ -19,7 +19,8 @@ namespace {
 
 class KvModel final : public PartitionModel {
  public:
-  explicit KvModel(const ModelConfig& config) : nil_unknown_(config.nil_reads == NilReads::kUnknown) {
+  explicit KvModel(const ModelConfig& config)
+      : nil_unknown_(config.nil_reads == NilReads::kUnknown) {
     initial_ = intern(config.initial ? as_string(*config.initial, "--initial") : std::string());
   }
 
@@ -65,7 +66,8 @@ class KvModel final : public PartitionModel {
         next.push_back(op.arg_id);
         return;
       case Kind::kAppend: {
-        auto [it, inserted] = appended_.try_emplace(state * 0x100000001ULL ^ (std::uint64_t(id) << 40) ^ id, 0);
+        auto [it, inserted] =
+            appended_.try_emplace(state * 0x100000001ULL ^ (std::uint64_t(id) << 40) ^ id, 0);
         // The memo key is only a hint; verify it maps this exact (state, op).
         if (inserted || memo_[it->second].state != state || memo_[it->second].op != id) {
           std::uint64_t to = intern(strings_[state] + op.arg);
@@ -94,14 +96,18 @@ class KvModel final : public PartitionModel {
   }
 
   std::string describe_state(std::uint64_t state) const override {
-    return state == kForgotten ? "(a string no get sees before the next put)" : quote(strings_[state]);
+    return state == kForgotten ? "(a string no get sees before the next put)"
+                               : quote(strings_[state]);
   }
   std::string describe_op(int id) const override {
     const Op& op = ops_[id];
     switch (op.kind) {
-      case Kind::kGet: return "get " + quote(op.arg);
-      case Kind::kPut: return "put " + quote(op.arg);
-      case Kind::kAppend: return "append " + quote(op.arg);
+      case Kind::kGet:
+        return "get " + quote(op.arg);
+      case Kind::kPut:
+        return "put " + quote(op.arg);
+      case Kind::kAppend:
+        return "append " + quote(op.arg);
     }
     return "?";
   }

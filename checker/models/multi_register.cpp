@@ -13,8 +13,8 @@
 #include <memory>
 #include <unordered_map>
 
-#include "checker/lin/model.h"
 #include "checker/history/interning.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 namespace {
@@ -28,7 +28,8 @@ class MultiRegisterModel final : public PartitionModel {
 
   int add(const ModelInput& in) override {
     if (in.f != "txn") {
-      throw ModelInputError("multi-register model: unknown operation '" + in.f + "' (expected txn)");
+      throw ModelInputError("multi-register model: unknown operation '" + in.f +
+                            "' (expected txn)");
     }
     const auto& invoked = micro_ops(in.invoke_value);
     const boost::json::array* completed = nullptr;

@@ -33,9 +33,7 @@ class MutexModel final : public PartitionModel {
     if (!acquire_[op] && state == 1) next.push_back(0);
   }
 
-  std::string describe_state(std::uint64_t state) const override {
-    return state ? "held" : "free";
-  }
+  std::string describe_state(std::uint64_t state) const override { return state ? "held" : "free"; }
   std::string describe_op(int op) const override { return acquire_[op] ? "acquire" : "release"; }
   std::string why_rejects(std::uint64_t state, int op) const override {
     if (acquire_[op] && state == 1) return "acquire, but the lock is already held";

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <memory>
 
-#include "checker/lin/model.h"
 #include "checker/history/interning.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 namespace {
@@ -62,7 +62,8 @@ class QueueModel final : public PartitionModel {
         if (fifo_) {
           scratch_.push_back(op.element);
         } else {
-          scratch_.insert(std::upper_bound(scratch_.begin(), scratch_.end(), op.element), op.element);
+          scratch_.insert(std::upper_bound(scratch_.begin(), scratch_.end(), op.element),
+                          op.element);
         }
         next.push_back(states_.intern(scratch_));
         return;
@@ -102,10 +103,14 @@ class QueueModel final : public PartitionModel {
   std::string describe_op(int id) const override {
     const Op& op = ops_[id];
     switch (op.kind) {
-      case Kind::kEnqueue: return "enqueue " + values_.text(op.element);
-      case Kind::kDequeue: return "dequeue " + values_.text(op.element);
-      case Kind::kDequeueEmpty: return "dequeue nil";
-      case Kind::kDequeueAny: return "dequeue (result unknown)";
+      case Kind::kEnqueue:
+        return "enqueue " + values_.text(op.element);
+      case Kind::kDequeue:
+        return "dequeue " + values_.text(op.element);
+      case Kind::kDequeueEmpty:
+        return "dequeue nil";
+      case Kind::kDequeueAny:
+        return "dequeue (result unknown)";
     }
     return "?";
   }
@@ -113,10 +118,13 @@ class QueueModel final : public PartitionModel {
     const Op& op = ops_[id];
     const auto& q = states_.words(state);
     switch (op.kind) {
-      case Kind::kEnqueue: return "";
+      case Kind::kEnqueue:
+        return "";
       case Kind::kDequeueEmpty:
-        return q.empty() ? "" : "dequeue found the queue empty, but it holds " + describe_state(state);
-      case Kind::kDequeueAny: return q.empty() ? "dequeue, but the queue is empty" : "";
+        return q.empty() ? ""
+                         : "dequeue found the queue empty, but it holds " + describe_state(state);
+      case Kind::kDequeueAny:
+        return q.empty() ? "dequeue, but the queue is empty" : "";
       case Kind::kDequeue:
         if (q.empty()) return describe_op(id) + ", but the queue is empty";
         if (fifo_ && q.front() != op.element) {

@@ -12,8 +12,8 @@
 #include <memory>
 #include <unordered_set>
 
-#include "checker/lin/model.h"
 #include "checker/history/interning.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 namespace {
@@ -79,7 +79,8 @@ class RegisterModel final : public PartitionModel {
         next.push_back(static_cast<std::uint64_t>(op.a));
         return;
       case Kind::kCas:
-        if (static_cast<std::int64_t>(state) == op.a) next.push_back(static_cast<std::uint64_t>(op.b));
+        if (static_cast<std::int64_t>(state) == op.a)
+          next.push_back(static_cast<std::uint64_t>(op.b));
         return;
     }
   }
@@ -98,9 +99,12 @@ class RegisterModel final : public PartitionModel {
   std::string describe_op(int id) const override {
     const Op& op = ops_[id];
     switch (op.kind) {
-      case Kind::kRead: return "read " + values_.text(op.a);
-      case Kind::kWrite: return "write " + values_.text(op.a);
-      case Kind::kCas: return "cas [" + values_.text(op.a) + " " + values_.text(op.b) + "]";
+      case Kind::kRead:
+        return "read " + values_.text(op.a);
+      case Kind::kWrite:
+        return "write " + values_.text(op.a);
+      case Kind::kCas:
+        return "cas [" + values_.text(op.a) + " " + values_.text(op.b) + "]";
     }
     return "?";
   }

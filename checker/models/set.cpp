@@ -13,8 +13,8 @@
 #include <optional>
 #include <unordered_set>
 
-#include "checker/lin/model.h"
 #include "checker/history/interning.h"
+#include "checker/lin/model.h"
 
 namespace faultline {
 namespace {
@@ -90,7 +90,9 @@ class SetModel final : public PartitionModel {
     return std::includes(read.begin(), read.end(), have.begin(), have.end());
   }
 
-  std::string describe_state(std::uint64_t state) const override { return text(states_.words(state)); }
+  std::string describe_state(std::uint64_t state) const override {
+    return text(states_.words(state));
+  }
   std::string describe_op(int id) const override {
     const Op& op = ops_[id];
     if (op.add) return "add " + values_.text(op.element);
@@ -114,8 +116,8 @@ class SetModel final : public PartitionModel {
   struct Op {
     bool add = false;
     bool known = true;
-    std::int64_t element = 0;  // add
-    std::uint64_t read = 0;    // read: state id of the set read (repeats removed)
+    std::int64_t element = 0;               // add
+    std::uint64_t read = 0;                 // read: state id of the set read (repeats removed)
     std::optional<std::int64_t> duplicate;  // read: an element it listed twice
   };
 
@@ -126,8 +128,8 @@ class SetModel final : public PartitionModel {
     if (!v.is_null()) {
       const auto* array = v.if_array();
       if (array == nullptr) {
-        throw ModelInputError(std::string("set model: ") + what + " needs an array of elements, got " +
-                              value_text(v));
+        throw ModelInputError(std::string("set model: ") + what +
+                              " needs an array of elements, got " + value_text(v));
       }
       for (const auto& e : *array) out.push_back(values_.intern(e));
     }

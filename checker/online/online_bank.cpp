@@ -63,12 +63,13 @@ void OnlineBank::add(const Operation& op) {
   note("malformed-read", r.malformed_count, r.malformed);
   if (!state_.first_violation) {
     OnlineProof proof;
-    proof.kind = r.wrong_total_count   ? "wrong-total"
-                 : r.negative_count ? "negative-balance"
-                                    : "malformed-read";
+    proof.kind = r.wrong_total_count ? "wrong-total"
+                 : r.negative_count  ? "negative-balance"
+                                     : "malformed-read";
     proof.operation = op.index;
     proof.time = op.time;
-    proof.reason = "read " + std::to_string(op.index) + ": " + (first ? first->problem : proof.kind);
+    proof.reason =
+        "read " + std::to_string(op.index) + ": " + (first ? first->problem : proof.kind);
     state_.first_violation = proof;
   }
 }

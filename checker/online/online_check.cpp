@@ -5,7 +5,8 @@ namespace {
 
 std::size_t json_bytes(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::string: return v.get_string().capacity();
+    case boost::json::kind::string:
+      return v.get_string().capacity();
     case boost::json::kind::array: {
       std::size_t n = v.get_array().capacity() * sizeof(boost::json::value);
       for (const auto& x : v.get_array()) n += json_bytes(x);
@@ -16,7 +17,8 @@ std::size_t json_bytes(const boost::json::value& v) {
       for (const auto& [k, x] : v.get_object()) n += k.size() + json_bytes(x);
       return n;
     }
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -54,7 +56,8 @@ boost::json::object OnlineState::to_json() const {
 }
 
 std::size_t approximate_bytes(const Operation& op) {
-  std::size_t n = sizeof(Operation) + json_bytes(op.value) + op.extra.capacity() * sizeof(boost::json::key_value_pair);
+  std::size_t n = sizeof(Operation) + json_bytes(op.value) +
+                  op.extra.capacity() * sizeof(boost::json::key_value_pair);
   if (op.f.size() >= sizeof(std::string)) n += op.f.capacity();  // beyond the small-string buffer
   if (op.key) n += json_bytes(*op.key);
   if (op.node) n += op.node->size() >= sizeof(std::string) ? op.node->capacity() : 0;

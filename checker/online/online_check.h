@@ -6,13 +6,12 @@
 //
 // Not thread-safe: one thread feeds it (OnlineFeed puts it behind a queue and a thread).
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "checker/history/operation.h"
 #include "checker/lin/check.h"
@@ -21,8 +20,8 @@ namespace faultline {
 
 // The first proof that the history is invalid: no later operation can make it valid.
 struct OnlineProof {
-  std::string kind;          // e.g. "nonlinearizable-key", "wrong-total"
-  std::string reason;        // one line for a person
+  std::string kind;             // e.g. "nonlinearizable-key", "wrong-total"
+  std::string reason;           // one line for a person
   std::int64_t operation = -1;  // Operation::index of the operation that proved it
   std::int64_t time = kNoTime;  // Operation::time of the last operation fed when it was proved
 };
@@ -40,7 +39,7 @@ struct OnlineState {
   std::size_t held_bytes = 0;       // their approximate size
   std::size_t peak_held_bytes = 0;
   bool finished = false;
-  std::string error;                // the checker refused an operation; checking stopped
+  std::string error;  // the checker refused an operation; checking stopped
 
   // invalid once anything is; after finish(): unknown or valid; before: unknown.
   Verdict verdict_so_far() const;

@@ -11,9 +11,13 @@ OnlineFeed::OnlineFeed(std::unique_ptr<OnlineCheck> check,
   thread_ = std::thread([this] { run(); });
 }
 
-OnlineFeed::~OnlineFeed() { finish(); }
+OnlineFeed::~OnlineFeed() {
+  finish();
+}
 
-void OnlineFeed::push(const Operation& op) { push(Operation(op)); }
+void OnlineFeed::push(const Operation& op) {
+  push(Operation(op));
+}
 
 void OnlineFeed::push(Operation&& op) {
   const std::size_t bytes = approximate_bytes(op);

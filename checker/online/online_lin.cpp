@@ -35,7 +35,8 @@ std::int64_t first_not_failed(const std::vector<Operation>& ops) {
 
 }  // namespace
 
-OnlineLinearizability::OnlineLinearizability(OnlineLinOptions options) : options_(std::move(options)) {
+OnlineLinearizability::OnlineLinearizability(OnlineLinOptions options)
+    : options_(std::move(options)) {
   options_.check.threads = 1;
   options_.check.on_progress = nullptr;
   if (find_model(options_.check.model) == nullptr) throw UnknownModel(options_.check.model);
@@ -57,7 +58,8 @@ OnlineLinearizability::KeyState& OnlineLinearizability::key_state(const std::str
   k.key = invoke.key;
   ++state_.pending;
   if (options_.rotation && invoke.key && invoke.key->is_int64() && invoke.key->get_int64() >= 0) {
-    k.group = invoke.key->get_int64() / static_cast<std::int64_t>(options_.rotation->keys_per_group);
+    k.group =
+        invoke.key->get_int64() / static_cast<std::int64_t>(options_.rotation->keys_per_group);
     if (k.group < closed_below_) {
       k.late = true;  // its group was complete, and the key may have been decided already
       ++late_;
@@ -94,7 +96,8 @@ void OnlineLinearizability::add(const Operation& op) {
   if (op.is_nemesis()) return;
   last_time_ = op.time;
   auto fail = [&](const std::string& problem) {
-    return InputError(options_.source, op.line, 1, "process " + std::to_string(op.process) + " " + problem);
+    return InputError(options_.source, op.line, 1,
+                      "process " + std::to_string(op.process) + " " + problem);
   };
   std::string id;
   if (op.is_invoke()) {
@@ -146,7 +149,8 @@ void OnlineLinearizability::decide(const std::string& id) {
   sub.ops = std::move(k.ops);
   const std::int64_t first = first_not_failed(sub.ops);
   CheckResult checked = check_linearizable(sub, options_.check);
-  elapsed_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  elapsed_ms_ +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   for (PartitionResult& p : checked.partitions) {  // none when every operation failed
     if (k.late) {
       p.verdict = Verdict::kUnknown;
@@ -156,8 +160,12 @@ void OnlineLinearizability::decide(const std::string& id) {
     states_explored_ += p.states_explored;
     peak_search_bytes_ = std::max(peak_search_bytes_, p.peak_memory_bytes);
     switch (p.verdict) {
-      case Verdict::kValid: ++state_.valid; break;
-      case Verdict::kUnknown: ++state_.unknown; break;
+      case Verdict::kValid:
+        ++state_.valid;
+        break;
+      case Verdict::kUnknown:
+        ++state_.unknown;
+        break;
       case Verdict::kInvalid: {
         ++state_.invalid;
         ++state_.anomalies["nonlinearizable-key"];
@@ -170,10 +178,11 @@ void OnlineLinearizability::decide(const std::string& id) {
             const ReportedOp& c = p.explanation->culprit;
             proof.operation = static_cast<std::int64_t>(c.completion_index.value_or(c.index));
           }
-          proof.reason = "key " + (p.key ? value_text(*p.key) : std::string("(unkeyed)")) +
-                         " is not linearizable: operation " + std::to_string(proof.operation) +
-                         (p.explanation ? " (" + p.explanation->culprit.text + ") cannot take effect"
-                                        : std::string(" completed it"));
+          proof.reason =
+              "key " + (p.key ? value_text(*p.key) : std::string("(unkeyed)")) +
+              " is not linearizable: operation " + std::to_string(proof.operation) +
+              (p.explanation ? " (" + p.explanation->culprit.text + ") cannot take effect"
+                             : std::string(" completed it"));
           state_.first_violation = proof;
         }
         break;
@@ -210,9 +219,9 @@ CheckResult OnlineLinearizability::result() const {
   std::stable_sort(order.begin(), order.end(),
                    [](const Decided* a, const Decided* b) { return a->first < b->first; });
   for (const Decided* d : order) r.partitions.push_back(d->result);
-  r.verdict = state_.invalid > 0                        ? Verdict::kInvalid
+  r.verdict = state_.invalid > 0                       ? Verdict::kInvalid
               : state_.unknown > 0 || !state_.finished ? Verdict::kUnknown
-                                                        : Verdict::kValid;
+                                                       : Verdict::kValid;
   return r;
 }
 

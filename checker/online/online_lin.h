@@ -36,11 +36,11 @@ struct KeyRotation {
 };
 
 struct OnlineLinOptions {
-  CheckOptions check;                  // as for check_linearizable; threads is forced to 1
+  CheckOptions check;  // as for check_linearizable; threads is forced to 1
   std::optional<KeyRotation> rotation;
   // Keep every key's PartitionResult for result(); else only those not valid (long runs).
   bool keep_valid_partitions = true;
-  std::string source = "online";       // names the history in errors and results
+  std::string source = "online";  // names the history in errors and results
 };
 
 // One key decided. `ops` (its sub-history, history order) is valid during the callback only.
@@ -73,25 +73,27 @@ class OnlineLinearizability final : public OnlineCheck {
     std::vector<Operation> ops;
     std::size_t open = 0;
     std::size_t bytes = 0;
-    bool late = false;        // an operation came after its group was complete
+    bool late = false;  // an operation came after its group was complete
   };
   struct Decided {
-    std::int64_t first = 0;   // index of the key's first non-fail invocation (offline order)
+    std::int64_t first = 0;  // index of the key's first non-fail invocation (offline order)
     PartitionResult result;
   };
 
   KeyState& key_state(const std::string& id, const Operation& invoke);
   void advance_worker(std::int64_t process, std::int64_t group);
   void decide(const std::string& id);
-  bool complete(const KeyState& k) const { return k.open == 0 && k.group >= 0 && k.group < closed_below_; }
+  bool complete(const KeyState& k) const {
+    return k.open == 0 && k.group >= 0 && k.group < closed_below_;
+  }
 
   OnlineLinOptions options_;
   OnlineState state_;
-  std::unordered_map<std::string, KeyState> keys_;               // undecided, by key text
+  std::unordered_map<std::string, KeyState> keys_;                 // undecided, by key text
   std::unordered_map<std::int64_t, std::string> open_by_process_;  // process -> key text
-  std::map<std::int64_t, std::vector<std::string>> groups_;      // group -> its undecided keys
-  std::vector<std::int64_t> worker_group_;                       // latest group per worker
-  std::int64_t closed_below_ = 0;                                // groups below are complete
+  std::map<std::int64_t, std::vector<std::string>> groups_;        // group -> its undecided keys
+  std::vector<std::int64_t> worker_group_;                         // latest group per worker
+  std::int64_t closed_below_ = 0;                                  // groups below are complete
   std::vector<Decided> decided_;
   std::size_t late_ = 0;
   std::int64_t last_time_ = kNoTime;

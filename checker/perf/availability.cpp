@@ -189,8 +189,8 @@ AvailabilityResult check_availability(const History& history, const Availability
     bool compare_failed = false;
     Attempt* attempt = nullptr;
     if (invoke.time != kNoTime) {
-      auto& lane = lanes[invoke.node ? "node " + *invoke.node
-                                     : "process " + std::to_string(invoke.process)];
+      auto& lane =
+          lanes[invoke.node ? "node " + *invoke.node : "process " + std::to_string(invoke.process)];
       attempt = &lane.emplace_back(Attempt{invoke.f, invoke.time, -1, false});
     }
     if (pair.completion) {
@@ -221,9 +221,10 @@ boost::json::object AvailabilityResult::to_json() const {
           {"in_faults", side_json(in_faults)},
           {"outside_faults", side_json(outside_faults)},
           {"all", side_json(all)},
-          {"time", {{"bin_ms", time_in_faults.bin_ms},
-                    {"in_faults", time_side_json(time_in_faults)},
-                    {"outside_faults", time_side_json(time_outside_faults)}}}};
+          {"time",
+           {{"bin_ms", time_in_faults.bin_ms},
+            {"in_faults", time_side_json(time_in_faults)},
+            {"outside_faults", time_side_json(time_outside_faults)}}}};
 }
 
 }  // namespace faultline

@@ -45,7 +45,7 @@ struct TimeSide {
   std::size_t slots = 0;   // (lane, bin) pairs that wanted service
   std::size_t served = 0;  // of which served
   std::size_t bins = 0;
-  std::size_t ok = 0;      // ok completions in those bins
+  std::size_t ok = 0;  // ok completions in those bins
   double bin_ms = 0;
   std::map<std::string, TimeSide> by_f;  // the same per op type (one level deep)
 

@@ -29,7 +29,7 @@ bool fault_edge(const std::string& f, bool& starts, std::string& kind) {
 
 std::vector<FaultWindow> fault_windows(const History& history) {
   std::vector<FaultWindow> windows;
-  std::map<std::string, std::size_t> open;     // kind -> window index
+  std::map<std::string, std::size_t> open;  // kind -> window index
   // kind -> window closed by a stop invocation whose completion may still come (Jepsen's
   // invoke/info pair). A stop record that completes no such invocation stops nothing (e.g.
   // the final heal's stop-K after the fault already ended).

@@ -55,8 +55,14 @@ boost::json::object performance_summary(const History& history) {
         }
         break;
       }
-      case OpType::kFail: ++t.fail; ++all.fail; break;
-      default: ++t.info; ++all.info; break;
+      case OpType::kFail:
+        ++t.fail;
+        ++all.fail;
+        break;
+      default:
+        ++t.info;
+        ++all.info;
+        break;
     }
   }
   double duration_s = first >= 0 && last > first ? static_cast<double>(last - first) / 1e9 : 0;
@@ -69,7 +75,10 @@ boost::json::object performance_summary(const History& history) {
   out["latency_ms"] = latency_json(all.latencies_ms);
   boost::json::object fs;
   for (auto& [f, t] : by_f) {
-    fs[f] = {{"count", t.count}, {"ok", t.ok}, {"fail", t.fail}, {"info", t.info},
+    fs[f] = {{"count", t.count},
+             {"ok", t.ok},
+             {"fail", t.fail},
+             {"info", t.info},
              {"latency_ms", latency_json(t.latencies_ms)}};
   }
   out["by_f"] = std::move(fs);

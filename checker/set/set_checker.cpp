@@ -55,8 +55,13 @@ SetCheckResult check_set(const History& history, const SetCheckOptions& options)
           e.known = std::min(e.known, *pair.completion);
           ++result.acknowledged;
           break;
-        case OpType::kFail: e.outcome = AddOutcome::kFail; ++result.failed; break;
-        default: ++result.unknown; break;
+        case OpType::kFail:
+          e.outcome = AddOutcome::kFail;
+          ++result.failed;
+          break;
+        default:
+          ++result.unknown;
+          break;
       }
     } else if (invoke.f == "read" && pair.outcome == OpType::kOk) {
       const Operation& done = history.ops[*pair.completion];
@@ -205,11 +210,14 @@ boost::json::object SetCheckResult::to_json() const {
   out["recovered"] = kind(recovered);
   out["duplicated"] = kind(duplicated);
   out["duplicated"].as_object()["reads"] = duplicate_reads;
-  if (first_duplicate_read) out["duplicated"].as_object()["first_read_index"] = *first_duplicate_read;
+  if (first_duplicate_read)
+    out["duplicated"].as_object()["first_read_index"] = *first_duplicate_read;
   boost::json::array examples;
   for (const auto& s : stale_examples) {
-    boost::json::object e{{"element", s.element}, {"read_index", s.read_index},
-                          {"known_index", s.known_index}, {"process", s.process}};
+    boost::json::object e{{"element", s.element},
+                          {"read_index", s.read_index},
+                          {"known_index", s.known_index},
+                          {"process", s.process}};
     if (s.node) e["node"] = *s.node;
     examples.push_back(std::move(e));
   }
@@ -219,9 +227,9 @@ boost::json::object SetCheckResult::to_json() const {
 
 std::string SetCheckResult::summary() const {
   std::ostringstream out;
-  out << "set: " << to_string(verdict) << " — " << attempted << " adds (" << acknowledged
-      << " ok, " << failed << " failed, " << unknown << " unknown), " << reads << " reads ("
-      << final_reads << " final)\n";
+  out << "set: " << to_string(verdict) << " — " << attempted << " adds (" << acknowledged << " ok, "
+      << failed << " failed, " << unknown << " unknown), " << reads << " reads (" << final_reads
+      << " final)\n";
   if (!reason.empty()) out << "  " << reason << '\n';
   out << "  lost " << lost.size() << ", unexpected " << unexpected.size() << ", stale "
       << stale.size() << " (in " << stale_reads << " reads), recovered " << recovered.size()

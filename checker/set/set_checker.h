@@ -19,12 +19,11 @@
 // Valid when nothing is lost, unexpected, duplicated or (with `stale_is_anomaly`) stale;
 // unknown when no final read succeeded.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 #include "checker/result.h"
@@ -32,15 +31,15 @@
 namespace faultline {
 
 struct SetCheckOptions {
-  bool stale_is_anomaly = true;  // reads were meant to be linearizable
-  std::size_t max_examples = 10; // examples kept per kind of anomaly
+  bool stale_is_anomaly = true;   // reads were meant to be linearizable
+  std::size_t max_examples = 10;  // examples kept per kind of anomaly
 };
 
 // One read missing an element it should have seen.
 struct StaleObservation {
   std::int64_t element = 0;
-  std::int64_t read_index = 0;     // Operation::index of the read's invocation
-  std::int64_t known_index = 0;    // index of the completion that made the element known
+  std::int64_t read_index = 0;   // Operation::index of the read's invocation
+  std::int64_t known_index = 0;  // index of the completion that made the element known
   std::int64_t process = 0;
   std::optional<std::string> node;
 };
@@ -51,11 +50,11 @@ struct SetCheckResult {
   std::size_t attempted = 0, acknowledged = 0, failed = 0, unknown = 0;
   std::size_t reads = 0, final_reads = 0;
   std::vector<std::int64_t> lost, unexpected, stale, recovered;  // sorted, all of them
-  std::vector<std::int64_t> duplicated;  // sorted: elements some read listed twice
-  std::size_t duplicate_reads = 0;       // reads listing an element more than once
+  std::vector<std::int64_t> duplicated;              // sorted: elements some read listed twice
+  std::size_t duplicate_reads = 0;                   // reads listing an element more than once
   std::optional<std::int64_t> first_duplicate_read;  // Operation::index of the first one
-  std::vector<StaleObservation> stale_examples;                  // up to max_examples
-  std::size_t stale_reads = 0;                                   // reads missing a known element
+  std::vector<StaleObservation> stale_examples;      // up to max_examples
+  std::size_t stale_reads = 0;                       // reads missing a known element
 
   // Part of the results document ("checker": "set"; counts, elements capped at 100 each).
   boost::json::object to_json() const;

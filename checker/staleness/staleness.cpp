@@ -200,7 +200,8 @@ StalenessResult check_staleness(const History& history) {
     } else if (invoke.f == "cas") {
       installs = &cas_new_value(history, invoke);  // validates [old, new]
       if (ok) {
-        data.observations.push_back({boost::json::serialize(invoke.value.as_array()[0]), t_complete});
+        data.observations.push_back(
+            {boost::json::serialize(invoke.value.as_array()[0]), t_complete});
       }
     } else {
       continue;  // not a register operation

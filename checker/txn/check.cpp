@@ -1,16 +1,15 @@
 #include "checker/txn/check.h"
 
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
-
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "checker/history/memory_limit.h"
 #include "checker/txn/consistency_models.h"
@@ -32,8 +31,8 @@ std::string join(const std::vector<std::string>& names) {
 }  // namespace
 
 UnknownConsistencyModel::UnknownConsistencyModel(const std::string& name)
-    : std::invalid_argument("unknown consistency model '" + name + "' (known: " +
-                            join(consistency_model_names()) + ")") {}
+    : std::invalid_argument("unknown consistency model '" + name +
+                            "' (known: " + join(consistency_model_names()) + ")") {}
 
 namespace {
 
@@ -50,7 +49,9 @@ std::size_t default_memory_limit_mib(const TxnHistory& h) {
 class Run {
  public:
   Run(const TxnHistory& h, const TxnCheckOptions& o, TxnCheckResult& r)
-      : h_(h), o_(o), r_(r),
+      : h_(h),
+        o_(o),
+        r_(r),
         memory_limit_mib_(o.memory_limit_mib ? o.memory_limit_mib : default_memory_limit_mib(h)) {
     if (o.time_limit_s > 0) {
       deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
@@ -60,13 +61,15 @@ class Run {
 
   void run() {
     for (const Txn& t : h_.txns) {
-      (t.outcome == Outcome::kOk ? r_.txns_ok : t.outcome == Outcome::kFail ? r_.txns_fail : r_.txns_info)++;
+      (t.outcome == Outcome::kOk     ? r_.txns_ok
+       : t.outcome == Outcome::kFail ? r_.txns_fail
+                                     : r_.txns_info)++;
     }
     note_memory(h_.memory_bytes());
     if (over_memory("the compiled history")) return finish();
     auto t = Clock::now();
-    Dependencies deps = h_.workload == ObjectKind::kListAppend ? infer_list_append(h_)
-                                                             : infer_rw_register(h_);
+    Dependencies deps =
+        h_.workload == ObjectKind::kListAppend ? infer_list_append(h_) : infer_rw_register(h_);
     r_.stage_ms["infer"] = ms_since(t);
     const bool process = h_.processes_known, realtime = true;
     t = Clock::now();
@@ -100,8 +103,9 @@ class Run {
   }
 
  private:
-
-  void note_memory(std::size_t bytes) { r_.peak_memory_bytes = std::max(r_.peak_memory_bytes, bytes); }
+  void note_memory(std::size_t bytes) {
+    r_.peak_memory_bytes = std::max(r_.peak_memory_bytes, bytes);
+  }
 
   bool over_memory(const char* what) {
     if (r_.peak_memory_bytes <= memory_limit_mib_ * 1024 * 1024) return false;
@@ -180,8 +184,8 @@ class Run {
     r_.processes_known = h_.processes_known;
     for (const ConsistencyModel& m : consistency_models()) {
       // Session models need the process order the history does not have.
-      bool violated = false,
-           open = !analysed || (!h_.processes_known && needs_process_order(m) && !needs_realtime_order(m));
+      bool violated = false, open = !analysed || (!h_.processes_known && needs_process_order(m) &&
+                                                  !needs_realtime_order(m));
       for (const auto& a : m.proscribed) {
         violated |= r_.anomaly_counts.count(a) > 0;
         open |= undecided.count(a) > 0;
@@ -195,9 +199,8 @@ class Run {
       }
     }
     for (const auto& s : satisfied) {
-      bool maximal = std::none_of(satisfied.begin(), satisfied.end(), [&](const std::string& t) {
-        return t != s && implies(t, s);
-      });
+      bool maximal = std::none_of(satisfied.begin(), satisfied.end(),
+                                  [&](const std::string& t) { return t != s && implies(t, s); });
       if (maximal) r_.strongest_satisfied.push_back(s);
     }
     auto has = [](const std::vector<std::string>& v, const std::string& s) {
@@ -216,9 +219,10 @@ class Run {
       if (!cut_.empty()) {
         r_.reason = cut_;
       } else if (r_.empty_transaction_graph) {
-        r_.reason = "empty transaction graph: no committed transaction read, overwrote or "
-                    "followed another's, so there is no dependency to check (Elle answers "
-                    "unknown too)";
+        r_.reason =
+            "empty transaction graph: no committed transaction read, overwrote or "
+            "followed another's, so there is no dependency to check (Elle answers "
+            "unknown too)";
       } else if (!r_.undecided_anomalies.empty()) {
         r_.reason = "the search for " + join(r_.undecided_anomalies) +
                     " was cut short (raise --max-starts or the time limit)";
@@ -251,7 +255,8 @@ TxnCheckResult check_transactions(const TxnHistory& history, const TxnCheckOptio
   result.consistency_model = options.consistency_model;
   result.source = history.source;
   result.operations = history.history_ops;
-  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] { Run(history, options, result).run(); });
   return result;
@@ -287,7 +292,10 @@ boost::json::object TxnCheckResult::to_json() const {
   o["violated_models"] = strings(violated_models);
   o["strongest_satisfied_models"] = strings(strongest_satisfied);
   o["undecided_models"] = strings(undecided_models);
-  o["process_order"] = processes_known ? "known" : "unknown: no process in the history, so no process edges and no session model judged";
+  o["process_order"] =
+      processes_known
+          ? "known"
+          : "unknown: no process in the history, so no process edges and no session model judged";
   o["empty_transaction_graph"] = empty_transaction_graph;
   boost::json::object counts;
   for (const auto& [type, count] : anomaly_counts) counts[type] = count;
@@ -327,9 +335,10 @@ std::string TxnCheckResult::summary() const {
   std::ostringstream s;
   s << to_string(verdict) << " (" << workload << ", " << consistency_model << ")";
   if (!reason.empty()) s << ": " << reason;
-  s << "\n" << txns_ok << " ok, " << txns_fail << " failed, " << txns_info
-    << " unknown transactions; " << edges << " edges, " << cyclic_components
-    << " cyclic components; " << static_cast<long>(elapsed_ms) << " ms\n";
+  s << "\n"
+    << txns_ok << " ok, " << txns_fail << " failed, " << txns_info << " unknown transactions; "
+    << edges << " edges, " << cyclic_components << " cyclic components; "
+    << static_cast<long>(elapsed_ms) << " ms\n";
   for (const auto& [type, count] : anomaly_counts) s << "  " << type << ": " << count << "\n";
   if (!violated_models.empty()) s << "violates: " << join(violated_models) << "\n";
   s << "strongest models still satisfied: "

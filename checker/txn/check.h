@@ -23,6 +23,7 @@
 // -realtime ones) are undecided; models with real-time order are still decided, since
 // every process cycle is also a real-time one.
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -31,14 +32,11 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json.hpp>
-
 #include "checker/history/history.h"
 #include "checker/result.h"
 #include "checker/txn/txn_history.h"
 
 namespace faultline::txn {
-
 
 // The consistency model named is not known; what() lists the known ones.
 class UnknownConsistencyModel : public std::invalid_argument {
@@ -49,21 +47,21 @@ class UnknownConsistencyModel : public std::invalid_argument {
 struct TxnCheckOptions {
   ObjectKind workload = ObjectKind::kListAppend;
   std::string consistency_model = "strict-serializable";
-  int threads = 0;                 // 0: all cores
-  double time_limit_s = 0;         // 0: none
+  int threads = 0;          // 0: all cores
+  double time_limit_s = 0;  // 0: none
   // Past it: unknown ("memory: ..."). Counts the checker's own structures (not the
   // parsed history). 0: min(4096, half of RAM).
   std::size_t memory_limit_mib = 0;
-  std::size_t max_examples = 8;    // explained examples kept per anomaly type
+  std::size_t max_examples = 8;      // explained examples kept per anomaly type
   std::size_t max_starts = 100000;   // first edges tried per cycle class and component
   std::size_t max_visits = 4000000;  // BFS states per cycle class and component
 };
 
 // One explained instance of an anomaly.
 struct AnomalyExample {
-  std::string type;           // "G-single", "G1a", ...
-  std::string text;           // the explanation in words
-  boost::json::object detail; // txns by op index, keys, values, and for cycles the steps
+  std::string type;            // "G-single", "G1a", ...
+  std::string text;            // the explanation in words
+  boost::json::object detail;  // txns by op index, keys, values, and for cycles the steps
 };
 
 struct TxnCheckResult {
@@ -76,7 +74,7 @@ struct TxnCheckResult {
   std::vector<std::string> violated_models;           // weakest first
   std::vector<std::string> strongest_satisfied;       // maximal models not violated
   std::vector<std::string> undecided_models;
-  bool processes_known = true;         // false: process order unknown (see above)
+  bool processes_known = true;           // false: process order unknown (see above)
   bool empty_transaction_graph = false;  // no dependency at all (see above)
   std::size_t operations = 0, txns_ok = 0, txns_fail = 0, txns_info = 0;
   std::size_t edges = 0, nodes = 0, cyclic_components = 0;

@@ -19,8 +19,7 @@ Names variants(const Names& cycles, const char* suffix) {
 }
 
 std::vector<ConsistencyModel> make_models() {
-  const Names structural = {"internal", "duplicate-elements", "incompatible-order",
-                            "garbage-read"};
+  const Names structural = {"internal", "duplicate-elements", "incompatible-order", "garbage-read"};
   const Names ru = plus(structural, {"G0"});
   // future-read is a one-transaction G1c (T -wr-> T). Elle proscribes it from read-atomic
   // up, which excludes its read-committed and repeatable-read; faultline from G1c's level.
@@ -41,7 +40,9 @@ std::vector<ConsistencyModel> make_models() {
       {"serializable", {"repeatable-read", "snapshot-isolation"}, rr},
       {"strong-session-snapshot-isolation", {"snapshot-isolation"}, ss_si},
       {"strong-snapshot-isolation", {"strong-session-snapshot-isolation"}, strong_si},
-      {"strong-session-serializable", {"serializable", "strong-session-snapshot-isolation"}, ss_ser},
+      {"strong-session-serializable",
+       {"serializable", "strong-session-snapshot-isolation"},
+       ss_ser},
       {"strict-serializable", {"strong-session-serializable", "strong-snapshot-isolation"}, strict},
   };
 }

@@ -23,7 +23,7 @@ struct LocalGraph {
   std::vector<std::uint32_t> nodes;  // local -> global
   std::vector<std::uint32_t> offsets, targets;
   std::vector<std::uint8_t> types;
-  std::uint32_t txn_count = 0;       // global ids below this are txns
+  std::uint32_t txn_count = 0;  // global ids below this are txns
 
   LocalGraph(const DependencyGraph& g, const std::vector<std::uint32_t>& component)
       : nodes(component), txn_count(g.txn_count) {
@@ -63,10 +63,10 @@ std::vector<std::uint32_t> sub_components(const LocalGraph& g, std::uint8_t mask
 enum class Rule : std::uint8_t { kPlain, kNonadjacent, kAdjacent };
 
 struct Spec {
-  std::uint8_t first;      // type of the first edge
-  std::uint8_t rest;       // data types allowed after it
-  std::uint8_t extras;     // order edges allowed
-  std::uint8_t need;       // order edge type the cycle must use (0: none)
+  std::uint8_t first;   // type of the first edge
+  std::uint8_t rest;    // data types allowed after it
+  std::uint8_t extras;  // order edges allowed
+  std::uint8_t need;    // order edge type the cycle must use (0: none)
   Rule rule;
 };
 
@@ -75,7 +75,10 @@ struct Spec {
 class Searcher {
  public:
   Searcher(const LocalGraph& g, const SearchLimits& limits, std::atomic<bool>& timed_out)
-      : g_(g), limits_(limits), timed_out_(timed_out), prev_(g.size() * 8, kUnseen),
+      : g_(g),
+        limits_(limits),
+        timed_out_(timed_out),
+        prev_(g.size() * 8, kUnseen),
         label_(g.size() * 8, 0) {}
 
   enum class Result { kFound, kNone, kRejected, kCut };
@@ -144,9 +147,12 @@ class Searcher {
   bool closes(std::uint32_t s, const Spec& spec) const {
     if (spec.need && !(s & 4)) return false;
     switch (spec.rule) {
-      case Rule::kPlain: return true;
-      case Rule::kNonadjacent: return (s & 2) && !(s & 1);
-      case Rule::kAdjacent: return (s & 2) || (s & 1);
+      case Rule::kPlain:
+        return true;
+      case Rule::kNonadjacent:
+        return (s & 2) && !(s & 1);
+      case Rule::kAdjacent:
+        return (s & 2) || (s & 1);
     }
     return false;
   }
@@ -157,7 +163,7 @@ class Searcher {
       rejected_ = true;
       return false;
     }
-    if (y == u) return false;  // a simple cycle meets u only at its end
+    if (y == u) return false;               // a simple cycle meets u only at its end
     if ((*scc_)[y] < floor_) return false;  // cannot reach u
     const std::uint32_t state = y * 8 + ns;
     if (prev_[state] != kUnseen) return false;
@@ -169,7 +175,8 @@ class Searcher {
              std::vector<CycleStep>& out) {
     std::vector<std::pair<std::uint32_t, std::uint8_t>> walk;  // (local node, label into it)
     walk.emplace_back(u, closing);
-    for (std::uint32_t s = last; s != kUnseen - 1; s = prev_[s]) walk.emplace_back(s / 8, label_[s]);
+    for (std::uint32_t s = last; s != kUnseen - 1; s = prev_[s])
+      walk.emplace_back(s / 8, label_[s]);
     walk.emplace_back(u, 0);
     std::reverse(walk.begin(), walk.end());
     // walk: u, v(first), ..., u(closing); labels are of the edge into each node.
@@ -286,7 +293,8 @@ ComponentFindings search_component(const DependencyGraph& graph,
           std::vector<CycleStep> steps;
           auto r = searcher.find(u, v, spec, *walk_scc[cls], steps);
           if (r == Searcher::Result::kRejected || r == Searcher::Result::kCut) exhaustive = false;
-          if (r == Searcher::Result::kFound && (best.steps.empty() || steps.size() < best.steps.size())) {
+          if (r == Searcher::Result::kFound &&
+              (best.steps.empty() || steps.size() < best.steps.size())) {
             best.steps = std::move(steps);
             if (best.steps.size() == 2) break;
           }

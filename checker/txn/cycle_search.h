@@ -55,15 +55,16 @@ struct ComponentFindings {
 
 struct SearchLimits {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  std::size_t max_starts = 100000;     // first edges tried per class and component
-  std::size_t max_visits = 4000000;    // BFS states visited per class and component
-  bool process = true;          // the graph holds process edges: search -process variants
-  bool realtime = true;         // ... realtime edges: search -realtime variants
+  std::size_t max_starts = 100000;   // first edges tried per class and component
+  std::size_t max_visits = 4000000;  // BFS states visited per class and component
+  bool process = true;               // the graph holds process edges: search -process variants
+  bool realtime = true;              // ... realtime edges: search -realtime variants
 };
 
 // `nodes`: one cyclic component of `g`, sorted. `timed_out` is set when the deadline
 // passed (the findings then hold what was found so far).
-ComponentFindings search_component(const DependencyGraph& g, const std::vector<std::uint32_t>& nodes,
+ComponentFindings search_component(const DependencyGraph& g,
+                                   const std::vector<std::uint32_t>& nodes,
                                    const SearchLimits& limits, std::atomic<bool>& timed_out);
 
 }  // namespace faultline::txn

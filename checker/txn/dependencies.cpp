@@ -1,36 +1,51 @@
-#include <algorithm>
+#include "checker/txn/dependencies.h"
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+
 #include "checker/history/input_error.h"
-#include "checker/txn/dependencies.h"
 #include "checker/txn/key_index.h"
 
 namespace faultline::txn {
 
 std::string_view edge_name(std::uint8_t bit) {
   switch (bit) {
-    case kWW: return "ww";
-    case kWR: return "wr";
-    case kRW: return "rw";
-    case kProcess: return "process";
-    case kRealtime: return "realtime";
+    case kWW:
+      return "ww";
+    case kWR:
+      return "wr";
+    case kRW:
+      return "rw";
+    case kProcess:
+      return "process";
+    case kRealtime:
+      return "realtime";
   }
   return "?";
 }
 
 std::string_view case_name(CaseType type) {
   switch (type) {
-    case CaseType::kG1a: return "G1a";
-    case CaseType::kG1b: return "G1b";
-    case CaseType::kInternal: return "internal";
-    case CaseType::kFutureRead: return "future-read";
-    case CaseType::kLostUpdate: return "lost-update";
-    case CaseType::kDirtyUpdate: return "dirty-update";
-    case CaseType::kDuplicateElements: return "duplicate-elements";
-    case CaseType::kIncompatibleOrder: return "incompatible-order";
-    case CaseType::kGarbageRead: return "garbage-read";
+    case CaseType::kG1a:
+      return "G1a";
+    case CaseType::kG1b:
+      return "G1b";
+    case CaseType::kInternal:
+      return "internal";
+    case CaseType::kFutureRead:
+      return "future-read";
+    case CaseType::kLostUpdate:
+      return "lost-update";
+    case CaseType::kDirtyUpdate:
+      return "dirty-update";
+    case CaseType::kDuplicateElements:
+      return "duplicate-elements";
+    case CaseType::kIncompatibleOrder:
+      return "incompatible-order";
+    case CaseType::kGarbageRead:
+      return "garbage-read";
   }
   return "?";
 }
@@ -77,8 +92,8 @@ WriterLookup::WriterLookup(const TxnHistory& h, std::span<const std::uint32_t> w
     const Txn& later = ta.line > tb.line ? ta : tb;
     throw InputError(h.source, later.line, 1,
                      "value " + h.values.text(a.value) + " is written to key " +
-                         h.key_names[a.key] + " twice (lines " + std::to_string(ta.line) +
-                         " and " + std::to_string(tb.line) +
+                         h.key_names[a.key] + " twice (lines " + std::to_string(ta.line) + " and " +
+                         std::to_string(tb.line) +
                          "); the checker needs unique values per key to infer version orders");
   }
 }
@@ -100,10 +115,10 @@ namespace {
 // the suffix it appended itself (list-append) / its last write (rw-register).
 struct KeyState {
   std::uint32_t key = 0;
-  bool known = false;            // a read fixed the whole value
-  std::vector<Value> list;       // list-append: the value (known) or own appends (!known)
-  Value value = kNil;            // rw-register
-  bool wrote = false;            // rw-register: value is the txn's own write
+  bool known = false;       // a read fixed the whole value
+  std::vector<Value> list;  // list-append: the value (known) or own appends (!known)
+  Value value = kNil;       // rw-register
+  bool wrote = false;       // rw-register: value is the txn's own write
 };
 
 bool list_consistent(const TxnHistory& h, const Mop& read, const KeyState& s) {
@@ -150,7 +165,8 @@ void find_internal_anomalies(const TxnHistory& h, std::vector<Case>& out) {
         KeyState& s = *it;
         if (m->kind != MopKind::kRead) {
           if (const Mop* seen = earlier_read_of(h, txn, *m)) {
-            found.local().push_back(Case{CaseType::kFutureRead, m->key, static_cast<std::uint32_t>(t),
+            found.local().push_back(Case{CaseType::kFutureRead, m->key,
+                                         static_cast<std::uint32_t>(t),
                                          static_cast<std::uint32_t>(seen - h.mops.data()), kNone,
                                          static_cast<std::uint32_t>(m - h.mops.data()), m->value});
           }

@@ -26,8 +26,8 @@ enum EdgeBits : std::uint8_t {
   kWW = 1,
   kWR = 2,
   kRW = 4,
-  kProcess = 8,   // the same process ran the first before the second
-  kRealtime = 16, // the first completed before the second was invoked
+  kProcess = 8,    // the same process ran the first before the second
+  kRealtime = 16,  // the first completed before the second was invoked
 };
 inline constexpr std::uint8_t kDataEdges = kWW | kWR | kRW;
 std::string_view edge_name(std::uint8_t single_bit);  // "ww", "wr", "rw", "process", "realtime"
@@ -39,15 +39,15 @@ struct Edge {
 };
 
 enum class CaseType : std::uint8_t {
-  kG1a,               // read a write of a failed txn
-  kG1b,               // read a version that its writer later overwrote in the same txn
-  kInternal,          // a txn's read disagrees with its own earlier reads and writes
-  kFutureRead,        // a txn's read shows a value the txn itself writes only later
-  kLostUpdate,        // two committed txns read the same version of a key and both wrote it
-  kDirtyUpdate,       // a committed write was ordered after a failed txn's write
-  kDuplicateElements, // a list read holds the same element twice
-  kIncompatibleOrder, // two reads of a list where neither is a prefix of the other
-  kGarbageRead,       // a read of a value no write (of any outcome) produced
+  kG1a,                // read a write of a failed txn
+  kG1b,                // read a version that its writer later overwrote in the same txn
+  kInternal,           // a txn's read disagrees with its own earlier reads and writes
+  kFutureRead,         // a txn's read shows a value the txn itself writes only later
+  kLostUpdate,         // two committed txns read the same version of a key and both wrote it
+  kDirtyUpdate,        // a committed write was ordered after a failed txn's write
+  kDuplicateElements,  // a list read holds the same element twice
+  kIncompatibleOrder,  // two reads of a list where neither is a prefix of the other
+  kGarbageRead,        // a read of a value no write (of any outcome) produced
 };
 std::string_view case_name(CaseType type);  // "G1a", "lost-update", ...
 inline constexpr std::uint32_t kNone = UINT32_MAX;

@@ -7,11 +7,16 @@ namespace {
 
 std::string step_type_words(std::uint8_t type) {
   switch (type) {
-    case kWW: return "write-write";
-    case kWR: return "write-read";
-    case kRW: return "read-write (anti-dependency)";
-    case kProcess: return "process order";
-    case kRealtime: return "real-time order";
+    case kWW:
+      return "write-write";
+    case kWR:
+      return "write-read";
+    case kRW:
+      return "read-write (anti-dependency)";
+    case kProcess:
+      return "process order";
+    case kRealtime:
+      return "real-time order";
   }
   return "?";
 }
@@ -19,11 +24,21 @@ std::string step_type_words(std::uint8_t type) {
 std::string class_words(const Cycle& c) {
   std::string words;
   switch (c.cls) {
-    case CycleClass::kG0: words = "only write-write edges (G0, dirty write)"; break;
-    case CycleClass::kG1c: words = "write-write and write-read edges (G1c, circular information flow)"; break;
-    case CycleClass::kGSingle: words = "exactly one anti-dependency (G-single, read skew)"; break;
-    case CycleClass::kGNonadjacent: words = "anti-dependencies, none adjacent (G-nonadjacent)"; break;
-    case CycleClass::kG2Item: words = "adjacent anti-dependencies (G2-item, write skew)"; break;
+    case CycleClass::kG0:
+      words = "only write-write edges (G0, dirty write)";
+      break;
+    case CycleClass::kG1c:
+      words = "write-write and write-read edges (G1c, circular information flow)";
+      break;
+    case CycleClass::kGSingle:
+      words = "exactly one anti-dependency (G-single, read skew)";
+      break;
+    case CycleClass::kGNonadjacent:
+      words = "anti-dependencies, none adjacent (G-nonadjacent)";
+      break;
+    case CycleClass::kG2Item:
+      words = "adjacent anti-dependencies (G2-item, write skew)";
+      break;
   }
   if (c.variant == Variant::kProcess) words += ", closed by process order";
   if (c.variant == Variant::kRealtime) words += ", closed by real-time order";
@@ -104,8 +119,8 @@ std::string Explainer::why_ww(std::uint32_t a, std::uint32_t b) const {
         const Mop& order = h_.mops[deps_.version_order[wa->key]];
         if (pb < 0) {
           return name(b) + "'s append of " + val(wb->value) + " to " + key(wa->key) +
-                 " was never read, so it came after " + name(a) + "'s append of " +
-                 val(wa->value) + ", which " + name(order.txn) + " read in " + list_text(order);
+                 " was never read, so it came after " + name(a) + "'s append of " + val(wa->value) +
+                 ", which " + name(order.txn) + " read in " + list_text(order);
         }
         return name(b) + " appended " + val(wb->value) + " to " + key(wa->key) + " after " +
                name(a) + "'s append of " + val(wa->value) + " (" + name(order.txn) + " read " +
@@ -152,9 +167,12 @@ std::string Explainer::why_rw(std::uint32_t a, std::uint32_t b) const {
 std::string Explainer::why(const CycleStep& s) const {
   std::string head = name(s.from) + " < " + name(s.to) + " because ";
   switch (s.type) {
-    case kWW: return head + why_ww(s.from, s.to);
-    case kWR: return head + why_wr(s.from, s.to);
-    case kRW: return head + why_rw(s.from, s.to);
+    case kWW:
+      return head + why_ww(s.from, s.to);
+    case kWR:
+      return head + why_wr(s.from, s.to);
+    case kRW:
+      return head + why_rw(s.from, s.to);
     case kProcess:
       return head + "process " + std::to_string(h_.txns[s.from].process) + " ran " + name(s.from) +
              " before " + name(s.to);
@@ -203,24 +221,26 @@ AnomalyExample Explainer::explain(const Case& c) const {
       break;
     case CaseType::kG1b:
       ex.text = name(c.txn) + " read " + k + " as " + seen + ": " + val(c.value) + " is an " +
-                "intermediate write of " + name(c.other) +
-                ", which wrote " + k + " again later in the same transaction";
+                "intermediate write of " + name(c.other) + ", which wrote " + k +
+                " again later in the same transaction";
       break;
     case CaseType::kInternal:
       ex.text = name(c.txn) + " read " + k + " as " + seen + ", but given its own earlier " +
                 "micro-ops it should have read " + expected_internal_read(h_, c.txn, c.mop);
       break;
     case CaseType::kFutureRead:
-      ex.text = name(c.txn) + " read " + k + " as " + seen + ", which already holds " +
-                val(c.value) + ", yet " + name(c.txn) + " itself " +
-                (h_.workload == ObjectKind::kListAppend ? "appends " : "writes ") + val(c.value) +
-                " to " + k + " only later, in micro-op " +
-                std::to_string(c.other_mop - h_.txns[c.txn].mop_begin + 1) +
-                ": it observed its own future (future read: information flowing from T to itself, a " +
-                "one-transaction G1c)";
+      ex.text =
+          name(c.txn) + " read " + k + " as " + seen + ", which already holds " + val(c.value) +
+          ", yet " + name(c.txn) + " itself " +
+          (h_.workload == ObjectKind::kListAppend ? "appends " : "writes ") + val(c.value) +
+          " to " + k + " only later, in micro-op " +
+          std::to_string(c.other_mop - h_.txns[c.txn].mop_begin + 1) +
+          ": it observed its own future (future read: information flowing from T to itself, a " +
+          "one-transaction G1c)";
       break;
     case CaseType::kLostUpdate:
-      ex.text = name(c.txn) + " and " + name(c.other) + " both read " + k + " at the same version (" +
+      ex.text = name(c.txn) + " and " + name(c.other) + " both read " + k +
+                " at the same version (" +
                 (c.value == kNil ? std::string("empty") : "ending in " + val(c.value)) +
                 ") and both wrote it: one of the two updates is lost";
       break;

@@ -3,9 +3,8 @@
 //   "T1 < T2 because T2 read T1's append of 3 to key 7"
 // Transactions are named T<index>, the history index of their invocation.
 
-#include <string>
-
 #include <boost/json.hpp>
+#include <string>
 
 #include "checker/txn/check.h"
 #include "checker/txn/cycle_search.h"

@@ -1,9 +1,9 @@
 #include "checker/txn/graph.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <unordered_map>
-
-#include <tbb/parallel_for.h>
 
 #include "checker/txn/tarjan.h"
 

@@ -18,7 +18,7 @@ namespace faultline::txn {
 
 struct DependencyGraph {
   std::uint32_t txn_count = 0;
-  std::uint32_t node_count = 0;     // txns + time nodes
+  std::uint32_t node_count = 0;        // txns + time nodes
   std::vector<std::uint64_t> offsets;  // node_count + 1
   std::vector<std::uint32_t> targets;
   std::vector<std::uint8_t> types;  // EdgeBits, OR-ed over parallel edges

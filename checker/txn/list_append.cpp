@@ -5,11 +5,11 @@
 // it are an incompatible order). Appends by committed txns that no read observed
 // still come after every observed element, since the final list holds them.
 
-#include <algorithm>
-#include <unordered_map>
-
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <unordered_map>
 
 #include "checker/txn/dependencies.h"
 #include "checker/txn/key_index.h"
@@ -25,7 +25,11 @@ struct Local {
 class KeyAnalysis {
  public:
   KeyAnalysis(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, Local& out)
-      : h_(h), key_(key), out_(out), writers_(h, index.writes_of(key)), reads_(index.reads_of(key)) {}
+      : h_(h),
+        key_(key),
+        out_(out),
+        writers_(h, index.writes_of(key)),
+        reads_(index.reads_of(key)) {}
 
   // Returns the mop of the read giving the version order, or kNone.
   std::uint32_t run() {
@@ -81,8 +85,8 @@ class KeyAnalysis {
       const std::size_t slot = writers_.slot(order_[i]);
       if (slot == writers_.size()) {
         pos_writer_[i] = kNone;
-        out_.cases.push_back(Case{CaseType::kGarbageRead, key_, reader, longest_, kNone, kNone,
-                                  order_[i]});
+        out_.cases.push_back(
+            Case{CaseType::kGarbageRead, key_, reader, longest_, kNone, kNone, order_[i]});
         continue;
       }
       const std::uint32_t w = writers_.sorted()[slot].second;
@@ -141,8 +145,8 @@ class KeyAnalysis {
     const Mop& m = h_.mops[r];
     if (first_failed_ < m.list_size) {
       const std::uint32_t w = pos_writer_[first_failed_];
-      out_.cases.push_back(Case{CaseType::kG1a, key_, m.txn, r, h_.mops[w].txn, w,
-                                order_[first_failed_]});
+      out_.cases.push_back(
+          Case{CaseType::kG1a, key_, m.txn, r, h_.mops[w].txn, w, order_[first_failed_]});
     }
     const long ext = external_length(m);
     if (ext <= 0) return;
@@ -296,13 +300,14 @@ Dependencies infer_list_append(const TxnHistory& h) {
   Dependencies deps;
   deps.version_order.assign(index.keys(), kNone);
   tbb::enumerable_thread_specific<Local> locals;
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(index.keys()), 64),
-                    [&](auto range) {
-                      Local& local = locals.local();
-                      for (std::uint32_t k = range.begin(); k != range.end(); ++k) {
-                        deps.version_order[k] = KeyAnalysis(h, index, k, local).run();
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(index.keys()), 64),
+      [&](auto range) {
+        Local& local = locals.local();
+        for (std::uint32_t k = range.begin(); k != range.end(); ++k) {
+          deps.version_order[k] = KeyAnalysis(h, index, k, local).run();
+        }
+      });
   std::size_t edges = 0;
   for (auto& l : locals) edges += l.edges.size();
   deps.edges.reserve(edges);

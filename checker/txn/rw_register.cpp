@@ -5,10 +5,10 @@
 // key and then wrote v2 to it places v1 before v2 ("writes follow reads"). Writes must
 // carry unique values per key.
 
-#include <algorithm>
-
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+
+#include <algorithm>
 
 #include "checker/txn/dependencies.h"
 #include "checker/txn/key_index.h"
@@ -74,7 +74,8 @@ void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, 
       continue;
     }
     if (wm.txn == m.txn) continue;  // read its own later write: internal, reported elsewhere
-    if (!wm.final_write) out.cases.push_back(Case{CaseType::kG1b, key, m.txn, r, wm.txn, w, m.value});
+    if (!wm.final_write)
+      out.cases.push_back(Case{CaseType::kG1b, key, m.txn, r, wm.txn, w, m.value});
     out.edges.push_back(Edge{wm.txn, m.txn, kWR});
   }
   // Writes follow reads: successors of each version, and lost updates.
@@ -101,8 +102,8 @@ void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, 
     }
     const Value version = observations[i].read;
     if (successors.size() >= 2) {
-      out.cases.push_back(Case{CaseType::kLostUpdate, key, successors[0], kNone, successors[1],
-                               kNone, version});
+      out.cases.push_back(
+          Case{CaseType::kLostUpdate, key, successors[0], kNone, successors[1], kNone, version});
     }
     const std::uint32_t writer = writer_txn(version);
     for (std::uint32_t s : successors) {
@@ -137,13 +138,14 @@ Dependencies infer_rw_register(const TxnHistory& h) {
   KeyIndex index(h);
   Dependencies deps;
   tbb::enumerable_thread_specific<Local> locals;
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(index.keys()), 64),
-                    [&](auto range) {
-                      Local& local = locals.local();
-                      for (std::uint32_t k = range.begin(); k != range.end(); ++k) {
-                        analyse_key(h, index, k, local);
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(index.keys()), 64),
+      [&](auto range) {
+        Local& local = locals.local();
+        for (std::uint32_t k = range.begin(); k != range.end(); ++k) {
+          analyse_key(h, index, k, local);
+        }
+      });
   for (auto& l : locals) {
     deps.edges.insert(deps.edges.end(), l.edges.begin(), l.edges.end());
     deps.cases.insert(deps.cases.end(), l.cases.begin(), l.cases.end());

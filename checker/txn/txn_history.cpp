@@ -1,10 +1,10 @@
 #include "checker/txn/txn_history.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <climits>
 #include <mutex>
-
-#include <tbb/parallel_for.h>
 
 #include "checker/history/pairing.h"
 
@@ -59,8 +59,8 @@ class Compiler {
     std::vector<Mop> mops;
     std::vector<Value> elements;
     std::vector<std::uint32_t> list_offsets;  // per mop: its list's start in `elements`
-    std::vector<std::int64_t> raw_keys;   // per mop: the integer key, or string id
-    std::vector<std::uint8_t> string_keys; // per mop: raw_keys is a string id
+    std::vector<std::int64_t> raw_keys;       // per mop: the integer key, or string id
+    std::vector<std::uint8_t> string_keys;    // per mop: raw_keys is a string id
     std::optional<InputError> error;
     std::size_t mop_base = 0;
   };
@@ -129,7 +129,8 @@ class Compiler {
       return;
     }
     for (std::size_t i = 0; i < chunk.mops.size(); ++i) {
-      if (chunk.mops[i].list_size) chunk.mops[i].list = chunk.elements.data() + chunk.list_offsets[i];
+      if (chunk.mops[i].list_size)
+        chunk.mops[i].list = chunk.elements.data() + chunk.list_offsets[i];
     }
     std::vector<std::uint32_t>().swap(chunk.list_offsets);
   }
@@ -153,7 +154,8 @@ class Compiler {
     const Operation* ops = history_.ops.data();
     __builtin_prefetch(reinterpret_cast<const char*>(ops + p.invoke) + offsetof(Operation, value));
     if (p.completion != SIZE_MAX) {
-      __builtin_prefetch(reinterpret_cast<const char*>(ops + p.completion) + offsetof(Operation, value));
+      __builtin_prefetch(reinterpret_cast<const char*>(ops + p.completion) +
+                         offsetof(Operation, value));
     }
   }
 
@@ -172,7 +174,8 @@ class Compiler {
         __builtin_prefetch(a.data());
       } else if (a.size() == 3 && a[2].is_array()) {
         const auto* list = reinterpret_cast<const char*>(a[2].get_array().data());
-        const std::size_t bytes = std::min<std::size_t>(a[2].get_array().size(), 32) * sizeof(boost::json::value);
+        const std::size_t bytes =
+            std::min<std::size_t>(a[2].get_array().size(), 32) * sizeof(boost::json::value);
         for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(list + b);
       }
     }
@@ -214,8 +217,8 @@ class Compiler {
     mark_order(chunk, t);
   }
 
-  void add_mop(Chunk& chunk, const Operation& op, const boost::json::value& json,
-               std::uint32_t txn, bool ok) {
+  void add_mop(Chunk& chunk, const Operation& op, const boost::json::value& json, std::uint32_t txn,
+               bool ok) {
     const bool list_append = out_.workload == ObjectKind::kListAppend;
     const char* expected = list_append ? "append and r" : "w and r";
     if (!json.is_array() || json.get_array().size() != 3 || !json.get_array()[0].is_string()) {
@@ -232,8 +235,8 @@ class Compiler {
       chunk.string_keys.push_back(0);
     } else {
       std::lock_guard<std::mutex> lock(interning_);
-      auto [it, added] = string_key_ids_.try_emplace(boost::json::serialize(a[1]),
-                                                     static_cast<std::int64_t>(string_key_ids_.size()));
+      auto [it, added] = string_key_ids_.try_emplace(
+          boost::json::serialize(a[1]), static_cast<std::int64_t>(string_key_ids_.size()));
       chunk.raw_keys.push_back(it->second);
       chunk.string_keys.push_back(1);
     }
@@ -314,8 +317,10 @@ class Compiler {
       Chunk& c = chunks_[ci];
       const std::size_t first = ci * kChunkTxns;
       const std::size_t last = std::min(first + kChunkTxns, out_.txns.size());
-      for (std::size_t t = first; t != last; ++t) out_.txns[t].mop_begin += static_cast<std::uint32_t>(c.mop_base);
-      std::copy(c.mops.begin(), c.mops.end(), out_.mops.begin() + static_cast<std::ptrdiff_t>(c.mop_base));
+      for (std::size_t t = first; t != last; ++t)
+        out_.txns[t].mop_begin += static_cast<std::uint32_t>(c.mop_base);
+      std::copy(c.mops.begin(), c.mops.end(),
+                out_.mops.begin() + static_cast<std::ptrdiff_t>(c.mop_base));
       std::vector<Mop>().swap(c.mops);
     });
     out_.element_blocks.reserve(chunks_.size());
@@ -340,7 +345,8 @@ class Compiler {
     std::unordered_map<std::int64_t, std::uint32_t> ints;
     std::vector<std::uint32_t> strings(string_key_ids_.size(), kNone);
     std::vector<const std::string*> string_text(string_key_ids_.size());
-    for (const auto& [text, id] : string_key_ids_) string_text[static_cast<std::size_t>(id)] = &text;
+    for (const auto& [text, id] : string_key_ids_)
+      string_text[static_cast<std::size_t>(id)] = &text;
     for (const Chunk& c : chunks_) {
       Mop* out = out_.mops.data() + c.mop_base;
       for (std::size_t i = 0; i < c.raw_keys.size(); ++i) {
@@ -385,9 +391,12 @@ std::optional<ObjectKind> parse_object_kind(std::string_view name) {
 
 std::string_view to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kOk: return "ok";
-    case Outcome::kFail: return "fail";
-    case Outcome::kInfo: return "info";
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kFail:
+      return "fail";
+    case Outcome::kInfo:
+      return "info";
   }
   return "?";
 }
@@ -414,8 +423,8 @@ std::size_t ValueTable::memory_bytes() const {
 }
 
 std::size_t TxnHistory::memory_bytes() const {
-  std::size_t bytes = txns.capacity() * sizeof(Txn) + mops.capacity() * sizeof(Mop) +
-                      values.memory_bytes();
+  std::size_t bytes =
+      txns.capacity() * sizeof(Txn) + mops.capacity() * sizeof(Mop) + values.memory_bytes();
   for (const auto& block : element_blocks) bytes += block.size() * sizeof(Value);
   for (const auto& k : key_names) bytes += sizeof(std::string) + k.capacity() + 48;
   return bytes;

@@ -13,6 +13,7 @@
 // `fail` did not commit, `info` may or may not have committed (its reads are unknown).
 // Keys and values are interned into integers once, so the analysis compares words.
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -20,8 +21,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 
@@ -59,11 +58,11 @@ struct Txn {
   std::uint32_t mop_count = 0;
   Outcome outcome = Outcome::kInfo;
   std::int64_t process = 0;
-  std::int64_t index = -1;             // Operation::index of the invocation
-  std::int64_t completion_index = -1;  // Operation::index of the completion; -1 if none
-  std::size_t invoke_pos = 0;          // positions in History::ops (real-time order)
-  std::size_t complete_pos = SIZE_MAX; // SIZE_MAX: never completed
-  std::size_t line = 0;                // line of the invocation (completion for ok txns' reads)
+  std::int64_t index = -1;              // Operation::index of the invocation
+  std::int64_t completion_index = -1;   // Operation::index of the completion; -1 if none
+  std::size_t invoke_pos = 0;           // positions in History::ops (real-time order)
+  std::size_t complete_pos = SIZE_MAX;  // SIZE_MAX: never completed
+  std::size_t line = 0;                 // line of the invocation (completion for ok txns' reads)
 };
 
 // Interns JSON values into Value words and prints them back.
@@ -81,14 +80,14 @@ class ValueTable {
 struct TxnHistory {
   ObjectKind workload = ObjectKind::kListAppend;
   std::string source;
-  std::vector<Txn> txns;                  // in order of invocation
-  std::vector<Mop> mops;                  // each txn's micro-ops, contiguous, in txn order
+  std::vector<Txn> txns;  // in order of invocation
+  std::vector<Mop> mops;  // each txn's micro-ops, contiguous, in txn order
   // List-append read results, in blocks that Mop::list points into (so the history is
   // move-only: a copy would point into the original).
   std::vector<std::vector<Value>> element_blocks;
-  std::vector<std::string> key_names;     // key id -> JSON text of the key
+  std::vector<std::string> key_names;  // key id -> JSON text of the key
   ValueTable values;
-  std::size_t history_ops = 0;            // History::ops.size()
+  std::size_t history_ops = 0;  // History::ops.size()
   // History::processes_known: false when operations came without a process, so the
   // order of a process's transactions is unknown (no process edges, no session claims).
   bool processes_known = true;

@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "controller/bench/gen/register_history.h"
 #include "checker/history/history.h"
 #include "checker/history/jsonl.h"
 #include "checker/lin/check.h"
+#include "controller/bench/gen/register_history.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
@@ -159,8 +159,7 @@ int run_bench_check(const CheckBenchOptions& o) {
     }
     std::cout << base_name(file) << "  ops=" << result.operations
               << "  partitions=" << result.partitions.size() << "  undecided=" << undecided
-              << "  parse_ms=" << fixed(parse_ms, 2)
-              << "  check_ms=" << fixed(check_ms, 3);
+              << "  parse_ms=" << fixed(parse_ms, 2) << "  check_ms=" << fixed(check_ms, 3);
     if (o.repeat > 1) std::cout << " (min " << fixed(times.front(), 3) << ")";
     std::cout << "  cpu_ms=" << fixed(cpu_times[cpu_times.size() / 2], 1);
     std::cout << "  verdict=" << to_string(result.verdict);
@@ -202,10 +201,11 @@ int run_bench_generate(const RegisterHistoryOptions& g, const std::string& outpu
   });
   writer.flush();
   if (!out) throw std::runtime_error("writing " + output + " failed");
-  std::cout << "wrote " << lines << " lines (" << g.ops << " operations, " << g.keys
-            << " keys, " << g.processes << " processes, info " << g.info_fraction
+  std::cout << "wrote " << lines << " lines (" << g.ops << " operations, " << g.keys << " keys, "
+            << g.processes << " processes, info " << g.info_fraction
             << (g.distinct_values ? ", distinct values" : "") << ", seed " << g.seed << ") to "
-            << output << " in " << fixed(ms_since(start), 0) << " ms; check with --model register\n";
+            << output << " in " << fixed(ms_since(start), 0)
+            << " ms; check with --model register\n";
   return kExitValid;
 }
 

@@ -53,9 +53,9 @@ struct Figures {
 Figures measure(const Workload& workload, std::ostream* out, std::size_t concurrency,
                 double seconds) {
   HistoryRecorder recorder(out, std::chrono::steady_clock::now());
-  ClientWorkers workers(workload, recorder,
-                        [](const std::string&) { return std::make_unique<NoopClient>(); },
-                        WorkerPlan{concurrency, {"n1"}, 0});
+  ClientWorkers workers(
+      workload, recorder, [](const std::string&) { return std::make_unique<NoopClient>(); },
+      WorkerPlan{concurrency, {"n1"}, 0});
   auto start = std::chrono::steady_clock::now();
   workers.start();
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -101,8 +101,9 @@ int bench_generator(const BenchGeneratorOptions& o) {
             << std::setprecision(0);
   std::cout << "generator + no-op client, recorder writing nothing:                  "
             << bare.ops_per_s() << " ops/s\n";
-  std::cout << std::setprecision(2) << "recording overhead: "
-            << (per_op_recorded_ns - per_op_bare_ns) / 1000 << " us per op (wall time, "
+  std::cout << std::setprecision(2)
+            << "recording overhead: " << (per_op_recorded_ns - per_op_bare_ns) / 1000
+            << " us per op (wall time, "
             << "invocation + completion lines)\n";
   std::cout << "target >= 200000 ops/s: " << (recorded.ops_per_s() >= 200'000 ? "met" : "NOT met")
             << '\n';
@@ -124,9 +125,7 @@ void add_bench_generator_commands(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Keep the history written here");
-  cmd->callback([o, &action] {
-    action = [o] { return bench_generator(*o); };
-  });
+  cmd->callback([o, &action] { action = [o] { return bench_generator(*o); }; });
 }
 
 }  // namespace faultline

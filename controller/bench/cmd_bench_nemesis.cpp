@@ -75,12 +75,11 @@ void add_bench_nemesis_commands(CLI::App& app, CommandAction& action) {
   auto* command = bench->add_subcommand(
       "nemesis", "Time applying and healing a partition on every node (needs the nodes)");
   remote::add_node_options(*command, options->nodes);
-  command->add_option("--rounds", options->rounds, "Rounds")->capture_default_str()
+  command->add_option("--rounds", options->rounds, "Rounds")
+      ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   command->add_option("--seed", options->seed, "Seed of the isolated nodes")->capture_default_str();
-  command->callback([options, &action] {
-    action = [o = *options] { return bench_nemesis(o); };
-  });
+  command->callback([options, &action] { action = [o = *options] { return bench_nemesis(o); }; });
 }
 
 }  // namespace faultline

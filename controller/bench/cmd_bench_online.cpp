@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "controller/bench/gen/register_history.h"
 #include "checker/online/online_feed.h"
 #include "checker/online/online_lin.h"
+#include "controller/bench/gen/register_history.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 
@@ -39,7 +39,8 @@ class LagHistogram {
  public:
   void add(std::int64_t lag_ns) {
     lag_ns = std::max<std::int64_t>(lag_ns, 0);
-    const std::size_t bucket = std::min<std::size_t>(static_cast<std::size_t>(lag_ns / 100'000), kBuckets - 1);
+    const std::size_t bucket =
+        std::min<std::size_t>(static_cast<std::size_t>(lag_ns / 100'000), kBuckets - 1);
     ++counts_[bucket];
     ++total_;
     max_ns_ = std::max(max_ns_, lag_ns);
@@ -117,14 +118,16 @@ int run_bench_online(const OnlineBenchOptions& o) {
   // Record j is due at j / (2 * rate) seconds.
   const double records_per_ns = 2 * o.rate / 1e9;
   std::uint64_t records = 0;
-  std::int64_t behind_ns = 0;  // how far the replay itself fell behind its schedule, at most
+  std::int64_t behind_ns = 0;     // how far the replay itself fell behind its schedule, at most
   std::size_t history_bytes = 0;  // every record, measured as held_bytes measures them
   generate_register_history(o.history, [&](const Operation& generated) {
     const auto due = static_cast<std::int64_t>(static_cast<double>(records) / records_per_ns);
     if ((records & 255) == 0) {
       const std::int64_t t = now_ns();
-      if (t < due) std::this_thread::sleep_for(std::chrono::nanoseconds(due - t));
-      else behind_ns = std::max(behind_ns, t - due);
+      if (t < due)
+        std::this_thread::sleep_for(std::chrono::nanoseconds(due - t));
+      else
+        behind_ns = std::max(behind_ns, t - due);
     }
     Operation op = generated;
     op.time = now_ns();
@@ -155,15 +158,19 @@ int run_bench_online(const OnlineBenchOptions& o) {
             << o.history.ops_per_key << " operations per key, " << o.history.processes
             << " clients; at most " << peak_open_keys << " open at once; checking them took "
             << fixed(result.elapsed_ms, 0) << " ms in all ("
-            << fixed(keys_decided ? result.elapsed_ms * 1000 / static_cast<double>(keys_decided) : 0, 0)
+            << fixed(
+                   keys_decided ? result.elapsed_ms * 1000 / static_cast<double>(keys_decided) : 0,
+                   0)
             << " us a key)\n";
   std::cout << "lag, completion to key decided (" << lags.total() << " completions): p50 "
-            << fixed(lags.percentile_ms(0.50), 1) << " ms, p99 " << fixed(lags.percentile_ms(0.99), 1)
-            << " ms, max " << fixed(lags.max_ms(), 1) << " ms   (target: p99 <= 1000 ms)\n";
-  std::cout << "memory held by the checker: peak " << fixed(peak_mib, 2) << " MiB for open keys and the queue; "
-            << "the whole history, measured alike, " << fixed(static_cast<double>(history_bytes) / (1 << 20), 0)
-            << " MiB; process peak RSS " << fixed(peak_rss_mib(), 0)
-            << " MiB   (target: bounded by open keys)\n";
+            << fixed(lags.percentile_ms(0.50), 1) << " ms, p99 "
+            << fixed(lags.percentile_ms(0.99), 1) << " ms, max " << fixed(lags.max_ms(), 1)
+            << " ms   (target: p99 <= 1000 ms)\n";
+  std::cout << "memory held by the checker: peak " << fixed(peak_mib, 2)
+            << " MiB for open keys and the queue; "
+            << "the whole history, measured alike, "
+            << fixed(static_cast<double>(history_bytes) / (1 << 20), 0) << " MiB; process peak RSS "
+            << fixed(peak_rss_mib(), 0) << " MiB   (target: bounded by open keys)\n";
   std::cout << "final verdict " << to_string(result.verdict) << ", " << fixed(final_ms, 1)
             << " ms after the last operation   (target: <= 1000 ms)\n";
   std::cout << "targets: lag_p99_ms <= 1000, final_ms <= 1000, peak_mib bounded by open keys\n";
@@ -188,10 +195,12 @@ void add_bench_online_commands(CLI::App& app, CommandAction& action) {
       "online", "Replay a generated register history through the online checker; print its lag");
   cmd->add_option("--ops", o->history.ops, "Client operations")->check(CLI::PositiveNumber);
   cmd->add_option("--rate", o->rate, "Operations per second")->check(CLI::PositiveNumber);
-  cmd->add_option("--keys", o->history.keys, "Keys in use at a time (a group)")->check(CLI::PositiveNumber);
+  cmd->add_option("--keys", o->history.keys, "Keys in use at a time (a group)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--ops-per-key", o->history.ops_per_key, "Operations per key before moving on")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--processes", o->history.processes, "Concurrent clients")->check(CLI::PositiveNumber);
+  cmd->add_option("--processes", o->history.processes, "Concurrent clients")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--info", o->history.info_fraction, "Share of unknown outcomes")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--seed", o->history.seed, "Random seed");

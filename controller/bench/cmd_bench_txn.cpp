@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "controller/bench/gen/list_append_history.h"
 #include "checker/txn/check.h"
 #include "checker/txn/consistency_models.h"
+#include "controller/bench/gen/list_append_history.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
@@ -87,11 +87,11 @@ double target_for(std::size_t txns) {
 
 int run_bench_txn(const BenchTxnOptions& o) {
   std::cout << "(check_s is wall time; check_cpu_s / threads bounds it on an idle machine; "
-               "load average " << load_average() << " on " << std::thread::hardware_concurrency()
-            << " cores)\n";
+               "load average "
+            << load_average() << " on " << std::thread::hardware_concurrency() << " cores)\n";
   std::cout << "list-append check, " << o.threads << " threads, " << o.keys << " active keys, "
-            << o.processes << " clients, 1-5 micro-ops, consistency model "
-            << o.consistency_model << "\n";
+            << o.processes << " clients, 1-5 micro-ops, consistency model " << o.consistency_model
+            << "\n";
   bool all_met = true;
   for (std::size_t size : o.sizes) {
     ListAppendGenOptions gen;
@@ -118,12 +118,13 @@ int run_bench_txn(const BenchTxnOptions& o) {
 
     std::ostringstream line;
     line << std::fixed << std::setprecision(3);
-    line << "txns=" << size << " generate_s=" << gen_s << " check_s=" << check_s << " check_cpu_s=" << check_cpu_s
-         << " txn_per_s=" << std::setprecision(0) << size / check_s << std::setprecision(3)
-         << " verdict=" << to_string(result.verdict) << " peak_rss_mib=" << std::setprecision(0)
-         << peak << (reset ? "" : " (process peak; reset refused)")
-         << " checker_mib=" << result.peak_memory_bytes / (1024.0 * 1024.0) << " edges=" << result.edges
-         << " cyclic_components=" << result.cyclic_components;
+    line << "txns=" << size << " generate_s=" << gen_s << " check_s=" << check_s
+         << " check_cpu_s=" << check_cpu_s << " txn_per_s=" << std::setprecision(0)
+         << size / check_s << std::setprecision(3) << " verdict=" << to_string(result.verdict)
+         << " peak_rss_mib=" << std::setprecision(0) << peak
+         << (reset ? "" : " (process peak; reset refused)")
+         << " checker_mib=" << result.peak_memory_bytes / (1024.0 * 1024.0)
+         << " edges=" << result.edges << " cyclic_components=" << result.cyclic_components;
     line << std::setprecision(1) << " stages_ms=";
     bool first = true;
     for (const auto& [stage, ms] : result.stage_ms) {
@@ -145,7 +146,8 @@ int run_bench_txn(const BenchTxnOptions& o) {
     }
     if (!result.anomaly_counts.empty()) {
       std::cout << "  anomalies:";
-      for (const auto& [type, count] : result.anomaly_counts) std::cout << " " << type << "=" << count;
+      for (const auto& [type, count] : result.anomaly_counts)
+        std::cout << " " << type << "=" << count;
       std::cout << "\n";
     }
   }
@@ -161,7 +163,8 @@ void add_bench_txn_commands(CLI::App& app, CommandAction& action) {
   auto* txn = bench->add_subcommand(
       "txn", "Generate list-append histories and time the transactional checker on them");
   txn->add_option("--txns", o->sizes, "History sizes in transactions (default: 100000 1000000)");
-  txn->add_option("--threads", o->threads, "Worker threads (default 2)")->check(CLI::PositiveNumber);
+  txn->add_option("--threads", o->threads, "Worker threads (default 2)")
+      ->check(CLI::PositiveNumber);
   txn->add_option("--keys", o->keys, "Active keys (default 100)")->check(CLI::PositiveNumber);
   txn->add_option("--clients", o->processes, "Concurrent clients (default 10)")
       ->check(CLI::PositiveNumber);

@@ -38,9 +38,9 @@ const adapters::StoreSetting& check_setting(const adapters::StoreDescriptor& sto
   const adapters::StoreSetting* option = store.setting(name);
   if (!option) {
     std::vector<std::string> known = options_of(store);
-    throw UsageError(what + store.name + " has no option '" + name + "'" +
-                     (known.empty() ? std::string(" (it has none)")
-                                    : " (it has: " + join(known, ", ") + ")"));
+    throw UsageError(
+        what + store.name + " has no option '" + name + "'" +
+        (known.empty() ? std::string(" (it has none)") : " (it has: " + join(known, ", ") + ")"));
   }
   std::string problem = adapters::StoreDescriptor::value_problem(*option, value);
   if (problem.empty()) return *option;

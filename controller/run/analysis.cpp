@@ -22,10 +22,11 @@ RunVerdict check_run(const Workload& workload, const History& history, const Che
   out.results["workload"] = workload.config();
   boost::json::object perf = performance_summary(history);
   std::ostringstream line;
-  line << std::fixed << std::setprecision(1) << "performance: " << perf["throughput_ops_s"].as_double()
-       << " ops/s completed (" << perf["ok_ops_s"].as_double() << " ok/s) over "
-       << perf["duration_s"].as_double() << " s; latency of ok ops (ms) p50 "
-       << std::setprecision(2) << perf["latency_ms"].at("p50").as_double() << ", p90 "
+  line << std::fixed << std::setprecision(1)
+       << "performance: " << perf["throughput_ops_s"].as_double() << " ops/s completed ("
+       << perf["ok_ops_s"].as_double() << " ok/s) over " << perf["duration_s"].as_double()
+       << " s; latency of ok ops (ms) p50 " << std::setprecision(2)
+       << perf["latency_ms"].at("p50").as_double() << ", p90 "
        << perf["latency_ms"].at("p90").as_double() << ", p99 "
        << perf["latency_ms"].at("p99").as_double() << ", max "
        << perf["latency_ms"].at("max").as_double();
@@ -38,9 +39,12 @@ RunVerdict check_run(const Workload& workload, const History& history, const Che
 
 int exit_code(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kValid: return kExitValid;
-    case Verdict::kInvalid: return kExitInvalid;
-    default: return kExitUnknown;
+    case Verdict::kValid:
+      return kExitValid;
+    case Verdict::kInvalid:
+      return kExitInvalid;
+    default:
+      return kExitUnknown;
   }
 }
 

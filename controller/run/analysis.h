@@ -2,11 +2,10 @@
 // Checking a run: the same steps for a run that just ended and for `faultline analyze` on a
 // stored one. The history is always read back from history.jsonl, so both see the same data.
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <functional>
 #include <string>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 #include "workloads/workload.h"

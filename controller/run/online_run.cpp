@@ -8,7 +8,9 @@
 
 namespace faultline {
 
-bool has_online_check(const std::string& workload) { return workload == "register" || workload == "bank"; }
+bool has_online_check(const std::string& workload) {
+  return workload == "register" || workload == "bank";
+}
 
 std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t concurrency,
                                            double key_time_limit_s,
@@ -21,30 +23,34 @@ std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t
     options.check.model = "cas-register";
     options.check.all_keys = true;
     options.check.time_limit_s = key_time_limit_s;
-    options.rotation = KeyRotation{std::max<std::size_t>(1, w.keys), std::max<std::size_t>(1, concurrency)};
+    options.rotation =
+        KeyRotation{std::max<std::size_t>(1, w.keys), std::max<std::size_t>(1, concurrency)};
     options.keep_valid_partitions = false;
     options.source = (run_dir / "history.jsonl").string();
-    return std::unique_ptr<OnlineRun>(new OnlineRun(std::make_unique<OnlineLinearizability>(options),
-                                                    "linearizability (cas-register, per key)", true,
-                                                    run_dir, std::move(on_violation)));
+    return std::unique_ptr<OnlineRun>(new OnlineRun(
+        std::make_unique<OnlineLinearizability>(options), "linearizability (cas-register, per key)",
+        true, run_dir, std::move(on_violation)));
   }
   if (workload.name() == "bank") {
     BankCheckOptions options;  // as BankWorkload::check
     for (std::size_t i = 0; i < w.accounts; ++i) options.accounts.push_back(std::to_string(i));
     options.total = w.total;
-    return std::unique_ptr<OnlineRun>(new OnlineRun(std::make_unique<OnlineBank>(options, (run_dir / "history.jsonl").string()), "bank",
-                                                    false, run_dir, std::move(on_violation)));
+    return std::unique_ptr<OnlineRun>(
+        new OnlineRun(std::make_unique<OnlineBank>(options, (run_dir / "history.jsonl").string()),
+                      "bank", false, run_dir, std::move(on_violation)));
   }
   return nullptr;
 }
 
 OnlineRun::OnlineRun(std::unique_ptr<OnlineCheck> check, std::string checker, bool skip_final,
-                     std::filesystem::path run_dir, std::function<void(const OnlineProof&)> on_violation)
+                     std::filesystem::path run_dir,
+                     std::function<void(const OnlineProof&)> on_violation)
     : checker_(std::move(checker)),
       skip_final_(skip_final),
       file_(run_dir / "online.json"),
       feed_(std::make_unique<OnlineFeed>(
-          std::move(check), [this, on_violation = std::move(on_violation)](const OnlineProof& proof) {
+          std::move(check),
+          [this, on_violation = std::move(on_violation)](const OnlineProof& proof) {
             bool clients_running = false;
             {
               std::lock_guard lock(mutex_);
@@ -98,10 +104,12 @@ boost::json::object OnlineRun::to_json() const {
 }
 
 void OnlineRun::write_file(const std::string& state) const {
-  boost::json::object doc{{"schema", "faultline.online/1"},
-                          {"state", state},
-                          {"elapsed_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()},
-                          {"checker", checker_}};
+  boost::json::object doc{
+      {"schema", "faultline.online/1"},
+      {"state", state},
+      {"elapsed_s",
+       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()},
+      {"checker", checker_}};
   for (auto& [k, v] : feed_->state().to_json()) doc[k] = v;
   const std::filesystem::path tmp = file_.string() + ".tmp";
   {

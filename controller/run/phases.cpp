@@ -20,7 +20,8 @@ constexpr std::int64_t kFinalProcessBase = 2'000'000'000;
 // The adapter's client, as a workload's final phase sees it.
 class AdapterNodeClient final : public NodeClient {
  public:
-  explicit AdapterNodeClient(std::unique_ptr<adapters::Client> client) : client_(std::move(client)) {}
+  explicit AdapterNodeClient(std::unique_ptr<adapters::Client> client)
+      : client_(std::move(client)) {}
   Operation invoke(const Operation& op) override { return client_->invoke(op); }
 
  private:
@@ -42,14 +43,16 @@ void stop_at_first_proof(RunContext& run, const OnlineProof& proof) {
 // check, when the workload has one, sees every operation as it is recorded.
 void open_recorder(RunContext& run) {
   run.history_file.open(run.store.history_path(), std::ios::binary | std::ios::trunc);
-  if (!run.history_file) throw std::runtime_error("cannot write " + run.store.history_path().string());
+  if (!run.history_file)
+    throw std::runtime_error("cannot write " + run.store.history_path().string());
   run.origin = RunContext::Clock::now();
   run.recorder = std::make_unique<HistoryRecorder>(&run.history_file, run.origin);
-  run.online = OnlineRun::make(*run.workload, run.concurrency, run.plan.config.check_time_limit_s,
-                               run.store.dir(),
-                               [&run](const OnlineProof& proof) { stop_at_first_proof(run, proof); });
+  run.online = OnlineRun::make(
+      *run.workload, run.concurrency, run.plan.config.check_time_limit_s, run.store.dir(),
+      [&run](const OnlineProof& proof) { stop_at_first_proof(run, proof); });
   if (run.online) {
-    run.recorder->set_observer([online = run.online.get()](const Operation& op) { online->observe(op); });
+    run.recorder->set_observer(
+        [online = run.online.get()](const Operation& op) { online->observe(op); });
   }
 }
 
@@ -62,7 +65,8 @@ void add_online_results(RunContext& run) {
     boost::json::object online = run.online->to_json();
     const std::string offline(to_string(verdict.verdict));
     if (online.at("verdict").as_string() != offline) {
-      run.log.line("warning: the online check's verdict (" + std::string(online.at("verdict").as_string()) +
+      run.log.line("warning: the online check's verdict (" +
+                   std::string(online.at("verdict").as_string()) +
                    ") differs from the offline one (" + offline + ")");
     }
     verdict.results["online"] = std::move(online);
@@ -71,8 +75,8 @@ void add_online_results(RunContext& run) {
     const boost::json::object& s = *run.stopped_early;
     char at[32];
     std::snprintf(at, sizeof at, "%.1f", static_cast<double>(s.at("at_ns").as_int64()) / 1e9);
-    verdict.summary += "stopped early at " + std::string(at) + " s (--stop-on-invalid): " +
-                       std::string(s.at("reason").as_string()) + "\n";
+    verdict.summary += "stopped early at " + std::string(at) +
+                       " s (--stop-on-invalid): " + std::string(s.at("reason").as_string()) + "\n";
     verdict.results["stopped_early"] = s;
   }
 }
@@ -106,7 +110,8 @@ void run_setup_ops(RunContext& run) {
   std::int64_t process = kSetupProcessBase;
   for (const Operation& op : run.workload->setup_ops()) {
     if (!run_until_ok(access, op, access.nodes.front(), process, 5, FinalReads::kAsRun)) {
-      throw adapters::DatabaseError("the workload's setup operation '" + op.f + "' never succeeded");
+      throw adapters::DatabaseError("the workload's setup operation '" + op.f +
+                                    "' never succeeded");
     }
   }
 }
@@ -116,7 +121,10 @@ void run_setup_ops(RunContext& run) {
 void write_test_json(RunContext& run, const std::string& db_version) {
   boost::json::array nodes;
   for (const auto& n : run.nodes.nodes()) {
-    nodes.push_back({{"name", n.name}, {"host", n.host}, {"port", n.port}, {"user", n.user},
+    nodes.push_back({{"name", n.name},
+                     {"host", n.host},
+                     {"port", n.port},
+                     {"user", n.user},
                      {"local", n.local}});
   }
   boost::json::object test{{"schema", "faultline.test/1"},
@@ -168,9 +176,10 @@ void Prepare::run(RunContext& run) {
 
 void Recover::run(RunContext& run) {
   if (run.workload->final_ops().empty() && run.plan.faults.empty()) return;
-  bool healthy = run.db.wait_healthy(std::chrono::milliseconds(
-      static_cast<long>(run.plan.config.recovery_timeout_s * 1000)));
-  run.log.line(healthy ? "cluster recovered" : "cluster did not recover in time; final reads may fail");
+  bool healthy = run.db.wait_healthy(
+      std::chrono::milliseconds(static_cast<long>(run.plan.config.recovery_timeout_s * 1000)));
+  run.log.line(healthy ? "cluster recovered"
+                       : "cluster did not recover in time; final reads may fail");
 }
 
 void FinalPhase::run(RunContext& run) {
@@ -223,8 +232,8 @@ void Report::run(RunContext& run) {
     run.log.line(std::string("report: ") + e.what());
     std::cerr << "faultline: could not write the report: " << e.what() << "\n";
   }
-  std::cout << run.verdict.summary << "verdict: " << to_string(run.verdict.verdict) << "\nrun: "
-            << run.store.dir().string() << "\n";
+  std::cout << run.verdict.summary << "verdict: " << to_string(run.verdict.verdict)
+            << "\nrun: " << run.store.dir().string() << "\n";
   if (run.have_report) std::cout << "report: " << report_path.string() << "\n";
   std::cout.flush();
 }

@@ -41,7 +41,9 @@ ProgressDisplay::ProgressDisplay(const HistoryRecorder& recorder, const FaultTra
   thread_ = std::thread([this] { run(); });
 }
 
-ProgressDisplay::~ProgressDisplay() { stop(); }
+ProgressDisplay::~ProgressDisplay() {
+  stop();
+}
 
 void ProgressDisplay::stop() {
   {

@@ -59,7 +59,7 @@ class ProgressDisplay {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  mutable std::mutex online_mutex_;      // online_
+  mutable std::mutex online_mutex_;  // online_
   std::function<OnlineState()> online_;
   std::thread thread_;
 };

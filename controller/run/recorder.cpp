@@ -4,7 +4,9 @@
 
 namespace faultline {
 // The recorder writes the one JSONL serialiser's lines (checker/history/jsonl.h).
-void append_operation_json(std::string& out, const Operation& op) { append_jsonl_line(out, op); }
+void append_operation_json(std::string& out, const Operation& op) {
+  append_jsonl_line(out, op);
+}
 
 HistoryRecorder::HistoryRecorder(std::ostream* out, Clock::time_point origin)
     : out_(out), origin_(origin) {}
@@ -50,9 +52,15 @@ void HistoryRecorder::invoke(Operation& op) {
 void HistoryRecorder::complete(Operation& op) {
   write_through(append(op));
   switch (op.type) {
-    case OpType::kOk: ok_.fetch_add(1, std::memory_order_relaxed); break;
-    case OpType::kFail: fail_.fetch_add(1, std::memory_order_relaxed); break;
-    default: info_.fetch_add(1, std::memory_order_relaxed); break;
+    case OpType::kOk:
+      ok_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case OpType::kFail:
+      fail_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    default:
+      info_.fetch_add(1, std::memory_order_relaxed);
+      break;
   }
 }
 

@@ -50,7 +50,9 @@ class HistoryRecorder {
   // Called with every operation as it is recorded (index and time set), in index order,
   // under the recorder's lock, so it must be quick (copy and queue: the online check,
   // docs/online.md). Set before anything is recorded.
-  void set_observer(std::function<void(const Operation&)> observer) { observer_ = std::move(observer); }
+  void set_observer(std::function<void(const Operation&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
   // Appends the op's line to the buffer; returns its sequence number (index + 1).
@@ -60,13 +62,13 @@ class HistoryRecorder {
 
   std::ostream* out_;
   Clock::time_point origin_;
-  std::mutex mutex_;             // index, time, buffer_
+  std::mutex mutex_;  // index, time, buffer_
   std::int64_t next_index_ = 0;
   std::string buffer_;
   std::function<void(const Operation&)> observer_;
-  std::mutex write_mutex_;       // out_, written_
-  std::int64_t written_ = 0;     // lines handed to the kernel
-  std::string writing_;          // swapped with buffer_ for each write
+  std::mutex write_mutex_;    // out_, written_
+  std::int64_t written_ = 0;  // lines handed to the kernel
+  std::string writing_;       // swapped with buffer_ for each write
   std::atomic<std::uint64_t> invoked_{0}, ok_{0}, fail_{0}, info_{0};
 };
 

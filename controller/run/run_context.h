@@ -35,8 +35,8 @@ struct RunContext {
   using Clock = std::chrono::steady_clock;
 
   RunContext(const TestPlan& plan, std::size_t index, const remote::NodesFile& nodes_file,
-             remote::NodeSet& nodes, adapters::Database& db, std::size_t concurrency,
-             bool terminal, const std::atomic<bool>& interrupted);
+             remote::NodeSet& nodes, adapters::Database& db, std::size_t concurrency, bool terminal,
+             const std::atomic<bool>& interrupted);
 
   // Given by the runner.
   const TestPlan& plan;

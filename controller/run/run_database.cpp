@@ -65,8 +65,8 @@ nemesis::NemesisHooks nemesis_hooks(adapters::Database& db) {
   hooks.primaries = [&db] { return db.primaries(); };
   hooks.processes = std::make_shared<AdapterProcessControl>(db);
   if (!db.honours_faketime()) {
-    hooks.clock = nemesis::ClockSkewDeclaration{nemesis::ClockSkewSupport::kSystemOnly,
-                                                db.name(), db.faketime_note()};
+    hooks.clock = nemesis::ClockSkewDeclaration{nemesis::ClockSkewSupport::kSystemOnly, db.name(),
+                                                db.faketime_note()};
   }
   return hooks;
 }

@@ -102,9 +102,13 @@ void RunStore::write_json(const std::string& name, const boost::json::value& val
 RunLog::RunLog(const fs::path& file, bool echo, bool terminal)
     : out_(file, std::ios::app), echo_(echo), terminal_(terminal) {}
 
-void RunLog::line(const std::string& text) { write(text, echo_); }
+void RunLog::line(const std::string& text) {
+  write(text, echo_);
+}
 
-void RunLog::note(const std::string& text) { write(text, false); }
+void RunLog::note(const std::string& text) {
+  write(text, false);
+}
 
 void RunLog::write(const std::string& text, bool echo) {
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -11,13 +11,12 @@
 //
 // A second run in the same second gets a "-2", "-3", ... suffix.
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <string>
-
-#include <boost/json.hpp>
 
 namespace faultline {
 

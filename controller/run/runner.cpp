@@ -60,7 +60,8 @@ remote::NodesFile find_nodes(const TestPlan& plan) {
       } catch (const remote::ConfigError&) {
         throw;
       } catch (const std::exception& e) {
-        throw UnavailableError("cannot bring up the local cluster '" + o.cluster + "': " + e.what());
+        throw UnavailableError("cannot bring up the local cluster '" + o.cluster +
+                               "': " + e.what());
       }
     }
   }
@@ -71,8 +72,8 @@ remote::NodesFile find_nodes(const TestPlan& plan) {
 void check_faults(const TestPlan& plan, remote::NodeSet& nodes, adapters::Database& db) {
   if (plan.faults.empty()) return;
   try {
-    nemesis::NemesisSchedule check(nodes, plan.faults, 1s, plan.seed, [](Operation) {},
-                                   nemesis_hooks(db));
+    nemesis::NemesisSchedule check(
+        nodes, plan.faults, 1s, plan.seed, [](Operation) {}, nemesis_hooks(db));
     check.check();
   } catch (const nemesis::FaultRefused& e) {
     throw UsageError(std::string("--nemesis: ") + e.what());

@@ -47,7 +47,8 @@ TestPlan validate(const TestConfig& config) {
                      "' (expected linearizable or serializable)");
   }
   plan.linearizable_reads = config.read_consistency == "linearizable";
-  plan.seed = config.seed ? *config.seed : std::random_device{}() * 0x100000001ull + std::random_device{}();
+  plan.seed =
+      config.seed ? *config.seed : std::random_device{}() * 0x100000001ull + std::random_device{}();
   plan.config.workload_options.seed = plan.seed;
   plan.config.workload_options.linearizable_reads = plan.linearizable_reads;
   // Transactional workloads are judged against what the database's settings promise

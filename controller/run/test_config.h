@@ -3,14 +3,13 @@
 // command line; validate() turns it into a TestPlan or throws UsageError with one clear line,
 // before anything touches a node.
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "adapters/store.h"
 #include "nemesis/fault.h"
@@ -20,31 +19,31 @@
 namespace faultline {
 
 struct TestConfig {
-  std::string db = "etcd";               // a built-in store, or the test file's store's name
+  std::string db = "etcd";  // a built-in store, or the test file's store's name
   // The store a test file describes (controller/test_file.h); null: the built-in store `db`.
   std::shared_ptr<const adapters::StoreDescriptor> store_descriptor;
   std::string workload = "register";
-  std::string nemesis = "none";          // "none", or kinds: "partition,kill", "all"
-  double nemesis_interval_s = 10;        // a fault starts every other interval, lasts one
-  std::string grudge;                    // partition shape (nemesis/grudge.h); empty: random
-  remote::NodeOptions nodes;             // default: the local cluster `nodes.cluster`
-  int cluster_size = 5;                  // nodes of a local cluster this run brings up
-  std::string concurrency = "2n";        // N, or Kn = K per node
-  double rate = 0;                       // total ops/s; 0 = unlimited
+  std::string nemesis = "none";    // "none", or kinds: "partition,kill", "all"
+  double nemesis_interval_s = 10;  // a fault starts every other interval, lasts one
+  std::string grudge;              // partition shape (nemesis/grudge.h); empty: random
+  remote::NodeOptions nodes;       // default: the local cluster `nodes.cluster`
+  int cluster_size = 5;            // nodes of a local cluster this run brings up
+  std::string concurrency = "2n";  // N, or Kn = K per node
+  double rate = 0;                 // total ops/s; 0 = unlimited
   double time_limit_s = 60;
-  std::optional<std::uint64_t> seed;     // default: drawn at random, recorded in test.json
+  std::optional<std::uint64_t> seed;  // default: drawn at random, recorded in test.json
   std::string store = "store";
   std::string read_consistency = "linearizable";  // or "serializable"
   // Adapter knobs by name (redis: read-from, wait), passed to DatabaseOptions::settings.
   std::map<std::string, std::string> db_settings;
   int test_count = 1;
-  std::string name;                      // default: <db>-<workload>[-<nemesis>][-serializable]
-  int op_timeout_ms = 2'000;             // per client request
-  double recovery_timeout_s = 30;        // after healing, wait this long for a healthy cluster
-  double convergence_timeout_s = 30;     // register: final reads until nodes agree, at most this
-  double check_time_limit_s = 0;         // linearizability search; 0 = none
-  bool stop_on_invalid = false;          // the online check's first proof ends the client phase
-  WorkloadOptions workload_options;      // keys, shares, accounts...
+  std::string name;                   // default: <db>-<workload>[-<nemesis>][-serializable]
+  int op_timeout_ms = 2'000;          // per client request
+  double recovery_timeout_s = 30;     // after healing, wait this long for a healthy cluster
+  double convergence_timeout_s = 30;  // register: final reads until nodes agree, at most this
+  double check_time_limit_s = 0;      // linearizability search; 0 = none
+  bool stop_on_invalid = false;       // the online check's first proof ends the client phase
+  WorkloadOptions workload_options;   // keys, shares, accounts...
 };
 
 // A validated configuration.

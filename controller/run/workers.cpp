@@ -17,7 +17,9 @@ ClientWorkers::ClientWorkers(const Workload& workload, HistoryRecorder& recorder
   }
 }
 
-ClientWorkers::~ClientWorkers() { stop(); }
+ClientWorkers::~ClientWorkers() {
+  stop();
+}
 
 void ClientWorkers::start() {
   for (std::size_t w = 0; w < plan_.concurrency; ++w) threads_.emplace_back([this, w] { run(w); });

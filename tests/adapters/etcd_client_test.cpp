@@ -1,6 +1,8 @@
 // EtcdClient against a real single-member etcd on 127.0.0.1, and against servers that refuse
 // or never answer: the operations of each workload and Jepsen's outcome rules.
 
+#include "adapters/etcd/etcd_client.h"
+
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -11,8 +13,6 @@
 #include <chrono>
 #include <filesystem>
 #include <thread>
-
-#include "adapters/etcd/etcd_client.h"
 
 namespace faultline::adapters {
 namespace {
@@ -181,9 +181,10 @@ TEST(EtcdClientOutcomes, AWriteWithoutAnswerIsUnknownAndAReadFails) {
   EXPECT_EQ(c.invoke(op("read", nullptr, 1)).type, OpType::kFail);
   // A transfer that times out while reading balances has written nothing.
   EtcdClient bank("t", "127.0.0.1", server.port(), options("bank", true, 300ms));
-  EXPECT_EQ(bank.invoke(op("transfer", boost::json::object{{"from", "0"}, {"to", "1"}, {"amount", 1}}))
-                .type,
-            OpType::kFail);
+  EXPECT_EQ(
+      bank.invoke(op("transfer", boost::json::object{{"from", "0"}, {"to", "1"}, {"amount", 1}}))
+          .type,
+      OpType::kFail);
 }
 
 }  // namespace

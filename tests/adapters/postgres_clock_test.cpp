@@ -57,15 +57,15 @@ class NowPoller {
   void poll(const std::vector<remote::NodeStatus>& nodes) {
     std::vector<std::unique_ptr<adapters::PgConnection>> connections;
     for (const auto& n : nodes)
-      connections.push_back(std::make_unique<adapters::PgConnection>(
-          adapters::PgEndpoint{n.name, n.address}, 300ms));
+      connections.push_back(
+          std::make_unique<adapters::PgConnection>(adapters::PgEndpoint{n.name, n.address}, 300ms));
     while (!stop_) {
       for (std::size_t i = 0; i < nodes.size(); ++i) {
         auto& c = *connections[i];
         if (!c.connect(nullptr)) continue;  // not started yet, or being torn down
         const std::int64_t before = wall_ms();
-        adapters::PgResult r = c.exec("SELECT (extract(epoch FROM now()) * 1000)::bigint::text",
-                                      {}, adapters::PgConnection::Clock::now() + 300ms);
+        adapters::PgResult r = c.exec("SELECT (extract(epoch FROM now()) * 1000)::bigint::text", {},
+                                      adapters::PgConnection::Clock::now() + 300ms);
         const std::int64_t after = wall_ms();
         if (!r.ok() || r.rows.empty() || r.rows[0].empty() || !r.rows[0][0]) continue;
         const double skew = std::stod(*r.rows[0][0]) - static_cast<double>(before + after) / 2;

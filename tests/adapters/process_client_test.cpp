@@ -32,7 +32,8 @@ class ProcessClientTest : public ::testing::Test {
     std::filesystem::permissions(dir_ / name, std::filesystem::perms::owner_all);
   }
 
-  std::unique_ptr<ProcessClient> make(const std::string& name, std::chrono::milliseconds timeout = 2s) {
+  std::unique_ptr<ProcessClient> make(const std::string& name,
+                                      std::chrono::milliseconds timeout = 2s) {
     ClientProgram program;
     program.argv = {"./" + name};
     program.directory = dir_;
@@ -129,7 +130,9 @@ done
 
 TEST_F(ProcessClientTest, AClientThatExitsMakesTheOperationInfoAndAFreshOneServesTheNext) {
   // Exits 3 on its first line if no marker exists yet; later programs behave.
-  client_script("crash.sh", R"sh(if [ ! -e crashed ]; then touch crashed; read -r line; echo dying >&2; exit 3; fi
+  client_script(
+      "crash.sh",
+      R"sh(if [ ! -e crashed ]; then touch crashed; read -r line; echo dying >&2; exit 3; fi
 while read -r line; do echo "{\"type\":\"ok\",\"value\":\"$FAULTLINE_PROCESS\"}"; done
 )sh");
   auto client = make("crash.sh");

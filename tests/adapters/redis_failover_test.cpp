@@ -5,14 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <map>
+#include <regex>
 #include <set>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "tests/support/local_cluster.h"
 
@@ -38,10 +37,30 @@ class RedisFailover : public testing::LocalClusterTest {
 
 TEST_F(RedisFailover, PartitionedPrimaryIsReplacedAndItsLostWritesAreReported) {
   // Every partition cuts the current primary (n1 at first) off from the others for 3 s.
-  Outcome r = testing::run({kFaultline, "test", "--cluster", cluster_, "--store", store_.string(),
-                            "--db", "redis", "--workload", "set", "--failover", "sentinel",
-                            "--nemesis", "partition", "--grudge", "primaries", "--time-limit", "6",
-                            "--nemesis-interval", "3", "--seed", "3", "--rate", "300"},
+  Outcome r = testing::run({kFaultline,
+                            "test",
+                            "--cluster",
+                            cluster_,
+                            "--store",
+                            store_.string(),
+                            "--db",
+                            "redis",
+                            "--workload",
+                            "set",
+                            "--failover",
+                            "sentinel",
+                            "--nemesis",
+                            "partition",
+                            "--grudge",
+                            "primaries",
+                            "--time-limit",
+                            "6",
+                            "--nemesis-interval",
+                            "3",
+                            "--seed",
+                            "3",
+                            "--rate",
+                            "300"},
                            90s);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;  // a set verdict
   const fs::path run = fs::canonical(store_ / "latest");
@@ -58,23 +77,25 @@ TEST_F(RedisFailover, PartitionedPrimaryIsReplacedAndItsLostWritesAreReported) {
     }
   }
   auto drops = boost::json::parse(partition).at("value").at("drops");
-  ASSERT_TRUE(drops.as_object().contains("n2") &&
-              drops.at("n2").as_array().size() == 1 && drops.at("n2").at(0) == "n1")
+  ASSERT_TRUE(drops.as_object().contains("n2") && drops.at("n2").as_array().size() == 1 &&
+              drops.at("n2").at(0) == "n1")
       << "the primaries grudge did not isolate n1, the initial primary: " << partition;
 
   // Sentinel elected a new primary: a switch away from n1's address.
-  const auto nodes = boost::json::parse(
-      slurp("/var/lib/faultline/clusters/" + cluster_ + "/nodes.json"));
+  const auto nodes =
+      boost::json::parse(slurp("/var/lib/faultline/clusters/" + cluster_ + "/nodes.json"));
   std::string n1_host;
   for (const auto& n : nodes.at("nodes").as_array()) {
     if (n.at("name") == "n1") n1_host = std::string(n.at("host").as_string());
   }
   ASSERT_FALSE(n1_host.empty()) << boost::json::serialize(nodes);
-  const std::regex switched("\\+switch-master faultline " + std::regex_replace(n1_host, std::regex("\\."), "\\.") +
+  const std::regex switched("\\+switch-master faultline " +
+                            std::regex_replace(n1_host, std::regex("\\."), "\\.") +
                             " 6379 (\\S+) 6379");
   std::smatch m;
   std::string sentinel_logs;
-  for (const char* node : {"n1", "n2", "n3"}) sentinel_logs += slurp(run / "nodes" / node / "sentinel.log");
+  for (const char* node : {"n1", "n2", "n3"})
+    sentinel_logs += slurp(run / "nodes" / node / "sentinel.log");
   ASSERT_TRUE(std::regex_search(sentinel_logs, m, switched)) << sentinel_logs;
   EXPECT_NE(m[1].str(), n1_host);
 
@@ -100,12 +121,13 @@ TEST_F(RedisFailover, PartitionedPrimaryIsReplacedAndItsLostWritesAreReported) {
         acknowledged.insert(op.at("value").to_number<std::int64_t>());
       } else if (op.at("type") == "ok" && op.at("f") == "read" && final_process[process]) {
         finals.emplace_back();
-        for (const auto& e : op.at("value").as_array()) finals.back().insert(e.to_number<std::int64_t>());
+        for (const auto& e : op.at("value").as_array())
+          finals.back().insert(e.to_number<std::int64_t>());
       }
     }
   }
   ASSERT_EQ(finals.size(), 3u);  // one per node, after recovery
-  std::int64_t missing = 0;  // acknowledged, absent from some final read
+  std::int64_t missing = 0;      // acknowledged, absent from some final read
   for (std::int64_t e : acknowledged) {
     for (const auto& f : finals) {
       if (!f.count(e)) {

@@ -4,6 +4,8 @@
 // The "store" is a sleep process per node; its files live in one shared directory per cluster
 // (nodes of a local cluster share the filesystem, except /tmp).
 
+#include "adapters/script/script_store.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,14 +15,12 @@
 #include <sstream>
 
 #include "adapters/script/script_database.h"
-#include "adapters/script/script_store.h"
 #include "remote/local_cluster.h"
 
 namespace faultline::adapters {
 namespace {
 
 using namespace std::chrono_literals;
-
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -40,7 +40,8 @@ class ScriptStoreTest : public ::testing::Test {
     // Every shell metacharacter a value could smuggle in: quotes, substitutions, ;, newlines.
     // Were it ever evaluated, the file `pwned` would appear.
     const std::string touch = "touch " + (root_ / "pwned").string();
-    hostile_ = "a'b\"c $(" + touch + ") `" + touch + "`; " + touch + "\nline2 ${HOME} \\ && | > end'";
+    hostile_ =
+        "a'b\"c $(" + touch + ") `" + touch + "`; " + touch + "\nline2 ${HOME} \\ && | > end'";
   }
   void TearDown() override {
     db_.reset();
@@ -64,7 +65,9 @@ class ScriptStoreTest : public ::testing::Test {
 printf '%s' "$FAULTLINE_SETTING_MODE" >"$d/mode"; echo started >>"$d/store.log"
 nohup setsid sleep 100000 >/dev/null 2>&1 &
 echo $! >"$d/pid"; touch "$d/ready")";
-    s.healthy = d + R"sh([ -f "$d/ready" ] && grep -q '^State:[[:space:]]*[RSDT]' "/proc/$(cat "$d/pid")/status")sh";
+    s.healthy =
+        d +
+        R"sh([ -f "$d/ready" ] && grep -q '^State:[[:space:]]*[RSDT]' "/proc/$(cat "$d/pid")/status")sh";
     // (not kill -0: a killed process may stay a zombie, its parent being an init that never reaps)
     s.wipe = d + R"(rm -rf "$d")";
     s.primaries = R"([ "$FAULTLINE_INDEX" = 0 ] && echo "$FAULTLINE_NODE"; true)";
@@ -130,7 +133,8 @@ TEST_F(ScriptStoreTest, LifecycleEnvironmentAndAHostileSettingArrivingAsData) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string env = slurp(root_ / names[i] / "env");
     EXPECT_NE(env.find("FAULTLINE_NODE=" + names[i] + "\n"), std::string::npos) << env;
-    EXPECT_NE(env.find("FAULTLINE_ADDRESS=" + nodes_->node(names[i]).host + "\n"), std::string::npos);
+    EXPECT_NE(env.find("FAULTLINE_ADDRESS=" + nodes_->node(names[i]).host + "\n"),
+              std::string::npos);
     EXPECT_NE(env.find("FAULTLINE_INDEX=" + std::to_string(i) + "\n"), std::string::npos) << env;
     EXPECT_NE(env.find("FAULTLINE_NODES=" + all_names + "\n"), std::string::npos) << env;
     EXPECT_NE(env.find("FAULTLINE_ADDRESSES=" + all_addresses + "\n"), std::string::npos) << env;
@@ -228,7 +232,8 @@ TEST_F(ScriptStoreTest, UndeclaredSettingsAndValuesAreRefusedAndDefaultsAreTheFi
 
 TEST_F(ScriptStoreTest, AStoreThatNeverTurnsHealthyFailsSetupNamingTheNode) {
   ScriptStore s = store();
-  s.healthy = R"([ "$FAULTLINE_INDEX" != 1 ] || { echo "n$FAULTLINE_INDEX is sulking" >&2; exit 1; })";
+  s.healthy =
+      R"([ "$FAULTLINE_INDEX" != 1 ] || { echo "n$FAULTLINE_INDEX is sulking" >&2; exit 1; })";
   s.healthy_timeout = 2s;
   std::vector<std::string> lines;
   DatabaseOptions o = options();
@@ -244,8 +249,9 @@ TEST_F(ScriptStoreTest, AStoreThatNeverTurnsHealthyFailsSetupNamingTheNode) {
 TEST_F(ScriptStoreTest, AStartThatLeavesItsProcessHoldingStdoutStillReturns) {
   // A naive start: the background process inherits the command's stdout and stderr.
   ScriptStore s = store();
-  s.start = "d=" + root_.string() + "/$FAULTLINE_NODE; " +
-            R"sh(mkdir -p "$d"; touch "$d/ready"; sleep 100000 & echo $! >"$d/pid"; echo started)sh";
+  s.start =
+      "d=" + root_.string() + "/$FAULTLINE_NODE; " +
+      R"sh(mkdir -p "$d"; touch "$d/ready"; sleep 100000 & echo $! >"$d/pid"; echo started)sh";
   db_ = make_script_database(s, *nodes_, options());
   const auto begin = std::chrono::steady_clock::now();
   db_->setup();

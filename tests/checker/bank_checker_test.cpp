@@ -1,10 +1,11 @@
 // The bank checker: reads whose total is wrong or with a negative balance are reported.
 
+#include "checker/bank/bank_checker.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "checker/bank/bank_checker.h"
 #include "checker/history/history.h"
 
 namespace faultline {
@@ -18,11 +19,12 @@ History parse(const std::string& jsonl) {
 std::string read(int process, const std::string& balances) {
   return R"({"type":"invoke","process":)" + std::to_string(process) +
          R"(,"f":"read","value":null}
-{"type":"ok","process":)" + std::to_string(process) + R"(,"f":"read","node":"n2","value":)" +
-         balances + "}\n";
+{"type":"ok","process":)" +
+         std::to_string(process) + R"(,"f":"read","node":"n2","value":)" + balances + "}\n";
 }
 
-const std::string kTransfers = R"({"type":"invoke","process":0,"f":"transfer","value":{"from":"0","to":"1","amount":5}}
+const std::string kTransfers =
+    R"({"type":"invoke","process":0,"f":"transfer","value":{"from":"0","to":"1","amount":5}}
 {"type":"ok","process":0,"f":"transfer","value":{"from":"0","to":"1","amount":5}}
 {"type":"invoke","process":0,"f":"transfer","value":{"from":"1","to":"2","amount":50}}
 {"type":"fail","process":0,"f":"transfer","value":{"from":"1","to":"2","amount":50}}

@@ -26,10 +26,10 @@ std::string op(int process, const char* type, const char* f, const std::string& 
 }
 
 TEST(CounterChecker, EveryAcknowledgedIncrementReadIsValid) {
-  auto r = check_counter(parse(op(0, "invoke", "add", "1") + op(0, "ok", "add", "1") +
-                               op(1, "invoke", "add", "1") + op(1, "ok", "add", "1") +
-                               op(0, "invoke", "read", "null", true) +
-                               op(0, "ok", "read", "2", true)));
+  auto r =
+      check_counter(parse(op(0, "invoke", "add", "1") + op(0, "ok", "add", "1") +
+                          op(1, "invoke", "add", "1") + op(1, "ok", "add", "1") +
+                          op(0, "invoke", "read", "null", true) + op(0, "ok", "read", "2", true)));
   EXPECT_EQ(r.verdict, Verdict::kValid);
   EXPECT_EQ(r.acknowledged_total, 2);
   EXPECT_EQ(r.final_values, std::vector<std::int64_t>{2});
@@ -37,11 +37,10 @@ TEST(CounterChecker, EveryAcknowledgedIncrementReadIsValid) {
 }
 
 TEST(CounterChecker, FinalReadMissingAnAcknowledgedIncrementIsLost) {
-  auto r = check_counter(parse(op(0, "invoke", "add", "1") + op(0, "ok", "add", "1") +
-                               op(1, "invoke", "add", "1") + op(1, "ok", "add", "1") +
-                               op(2, "invoke", "add", "1") + op(2, "ok", "add", "1") +
-                               op(0, "invoke", "read", "null", true) +
-                               op(0, "ok", "read", "1", true)));
+  auto r = check_counter(
+      parse(op(0, "invoke", "add", "1") + op(0, "ok", "add", "1") + op(1, "invoke", "add", "1") +
+            op(1, "ok", "add", "1") + op(2, "invoke", "add", "1") + op(2, "ok", "add", "1") +
+            op(0, "invoke", "read", "null", true) + op(0, "ok", "read", "1", true)));
   EXPECT_EQ(r.verdict, Verdict::kInvalid);
   EXPECT_EQ(r.lost_increments, 2);
   EXPECT_EQ(r.low_reads, 1u);
@@ -49,7 +48,8 @@ TEST(CounterChecker, FinalReadMissingAnAcknowledgedIncrementIsLost) {
   EXPECT_EQ(r.examples[0].lower, 3);
   EXPECT_EQ(r.examples[0].upper, 3);
   EXPECT_NE(r.summary().find("lost increments: 2"), std::string::npos) << r.summary();
-  EXPECT_EQ(r.to_json().at("violations").as_array()[0].at("problem").as_string(), "lost increments");
+  EXPECT_EQ(r.to_json().at("violations").as_array()[0].at("problem").as_string(),
+            "lost increments");
 }
 
 TEST(CounterChecker, UnknownIncrementsWidenTheUpperBoundOnly) {

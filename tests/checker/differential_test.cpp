@@ -5,25 +5,25 @@
 // FAULTLINE_DIFF_SCALE multiplies the number of histories and FAULTLINE_DIFF_OPS sets
 // the most operations per history (default 10), for longer hunts.
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "controller/bench/gen/register_history.h"
 #include "checker/history/jsonl.h"
 #include "checker/lin/check.h"
+#include "controller/bench/gen/register_history.h"
 #include "tests/checker/reference/random_history.h"
 #include "tests/checker/reference/reference_checker.h"
 
 namespace faultline {
 namespace {
 using reference::RandomHistoryOptions;
-using reference::ReferenceOptions;
 using reference::reference_check;
+using reference::ReferenceOptions;
 
 History jsonl(const std::vector<std::string>& lines) {
   std::string text;
@@ -88,20 +88,19 @@ TEST(ReferenceChecker, UnknownAndFailedOutcomes) {
   EXPECT_FALSE(ref(h, "register"));
   // A read of unknown result constrains nothing; a never-completed write may happen.
   EXPECT_TRUE(ref({op("invoke", 0, "read"), op("info", 0, "read", "7")}, "register"));
-  EXPECT_TRUE(ref({op("invoke", 0, "write", "3"), op("invoke", 1, "read"),
-                   op("ok", 1, "read", "3")},
-                  "register"));
+  EXPECT_TRUE(
+      ref({op("invoke", 0, "write", "3"), op("invoke", 1, "read"), op("ok", 1, "read", "3")},
+          "register"));
 }
 
 TEST(ReferenceChecker, CasRegisterAndInitialValue) {
-  std::vector<std::string> h = {op("invoke", 0, "write", "1"), op("ok", 0, "write", "1"),
+  std::vector<std::string> h = {op("invoke", 0, "write", "1"),   op("ok", 0, "write", "1"),
                                 op("invoke", 0, "cas", "[1,2]"), op("ok", 0, "cas", "[1,2]"),
-                                op("invoke", 1, "read"), op("ok", 1, "read", "2")};
+                                op("invoke", 1, "read"),         op("ok", 1, "read", "2")};
   EXPECT_TRUE(ref(h, "cas-register"));
   h[3] = op("fail", 0, "cas", "[1,2]");
   EXPECT_FALSE(ref(h, "cas-register"));
-  EXPECT_FALSE(ref({op("invoke", 0, "cas", "[3,4]"), op("ok", 0, "cas", "[3,4]")},
-                   "cas-register"));
+  EXPECT_FALSE(ref({op("invoke", 0, "cas", "[3,4]"), op("ok", 0, "cas", "[3,4]")}, "cas-register"));
   std::vector<std::string> zero = {op("invoke", 0, "read"), op("ok", 0, "read", "0")};
   EXPECT_FALSE(ref(zero, "register"));
   EXPECT_TRUE(ref(zero, "register", boost::json::value(0)));
@@ -162,11 +161,10 @@ TEST(ReferenceChecker, Queues) {
 }
 
 TEST(ReferenceChecker, KvKeysAreIndependent) {
-  std::vector<std::string> h = {op("invoke", 0, "put", R"("a")", R"("k")"),
-                                op("ok", 0, "put", R"("a")", R"("k")"),
-                                op("invoke", 0, "append", R"("x")", R"("k")"),
-                                op("ok", 0, "append", R"("x")", R"("k")"),
-                                op("invoke", 1, "get", "null", R"("k")")};
+  std::vector<std::string> h = {
+      op("invoke", 0, "put", R"("a")", R"("k")"), op("ok", 0, "put", R"("a")", R"("k")"),
+      op("invoke", 0, "append", R"("x")", R"("k")"), op("ok", 0, "append", R"("x")", R"("k")"),
+      op("invoke", 1, "get", "null", R"("k")")};
   auto with = [&](const char* v, const char* key = R"("k")") {
     auto g = h;
     g[4] = op("invoke", 1, "get", "null", key);
@@ -180,11 +178,10 @@ TEST(ReferenceChecker, KvKeysAreIndependent) {
 }
 
 TEST(ReferenceChecker, MultiRegisterTransactions) {
-  std::vector<std::string> h = {
-      op("invoke", 0, "txn", R"([["write",0,1],["write",1,1]])"),
-      op("ok", 0, "txn", R"([["write",0,1],["write",1,1]])"),
-      op("invoke", 1, "txn", R"([["read",0,null],["read",1,null]])"),
-      op("ok", 1, "txn", R"([["read",0,1],["read",1,1]])")};
+  std::vector<std::string> h = {op("invoke", 0, "txn", R"([["write",0,1],["write",1,1]])"),
+                                op("ok", 0, "txn", R"([["write",0,1],["write",1,1]])"),
+                                op("invoke", 1, "txn", R"([["read",0,null],["read",1,null]])"),
+                                op("ok", 1, "txn", R"([["read",0,1],["read",1,1]])")};
   EXPECT_TRUE(ref(h, "multi-register"));
   h[3] = op("ok", 1, "txn", R"([["read",0,1],["read",1,null]])");
   EXPECT_FALSE(ref(h, "multi-register"));  // half of a transaction
@@ -201,10 +198,12 @@ struct Scenario {
   std::string name;
   RandomHistoryOptions gen;  // ops and processes are maxima: each history draws its own
   std::size_t count;
-  std::string engine = "";   // when set: every partition with a known op uses it
+  std::string engine = "";  // when set: every partition with a known op uses it
 };
 
-void PrintTo(const Scenario& scenario, std::ostream* out) { *out << scenario.name; }
+void PrintTo(const Scenario& scenario, std::ostream* out) {
+  *out << scenario.name;
+}
 
 std::string dump(const History& h) {
   std::ostringstream out;
@@ -273,8 +272,8 @@ class Differential : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(Differential, EngineAgreesWithReference) {
   const Scenario& scenario = GetParam();
-  std::uint64_t seed = env_or("FAULTLINE_DIFF_SEED", 20240601) ^
-                       std::hash<std::string>{}(scenario.name);
+  std::uint64_t seed =
+      env_or("FAULTLINE_DIFF_SEED", 20240601) ^ std::hash<std::string>{}(scenario.name);
   std::mt19937_64 rng(seed);
   const std::size_t count = scenario.count * env_or("FAULTLINE_DIFF_SCALE", 1);
   std::size_t mismatches = 0, invalid = 0;
@@ -371,8 +370,7 @@ TEST(RegisterHistoryGenerator, HistoriesAreLinearizable) {
   big.processes = 20;
   CheckOptions options;
   options.model = "register";
-  EXPECT_EQ(check_linearizable(generate_register_history(big), options).verdict,
-            Verdict::kValid);
+  EXPECT_EQ(check_linearizable(generate_register_history(big), options).verdict, Verdict::kValid);
 }
 
 TEST(RegisterHistoryGenerator, SameSeedSameHistoryAndOverlap) {

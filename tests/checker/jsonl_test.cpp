@@ -1,8 +1,9 @@
-#include <sstream>
+#include "checker/history/jsonl.h"
 
 #include <gtest/gtest.h>
 
-#include "checker/history/jsonl.h"
+#include <sstream>
+
 #include "checker/history/pairing.h"
 
 namespace faultline {
@@ -33,11 +34,10 @@ TEST(Jsonl, ReadsFieldsAndKeepsExtras) {
 }
 
 TEST(Jsonl, WriteThenReadIsIdentical) {
-  History h = parse(
-      R"({"type":"invoke","process":1,"f":"cas","value":[1,2],"x":{"y":null}})"
-      "\n"
-      R"({"type":"fail","process":1,"f":"cas","value":[1,2],"error":"mismatch"})"
-      "\n");
+  History h = parse(R"({"type":"invoke","process":1,"f":"cas","value":[1,2],"x":{"y":null}})"
+                    "\n"
+                    R"({"type":"fail","process":1,"f":"cas","value":[1,2],"error":"mismatch"})"
+                    "\n");
   std::ostringstream first;
   write_jsonl(h, first);
   std::ostringstream second;
@@ -47,7 +47,8 @@ TEST(Jsonl, WriteThenReadIsIdentical) {
 
 TEST(Jsonl, MalformedLineNamesLineAndColumn) {
   try {
-    parse("{\"type\":\"invoke\",\"process\":0,\"f\":\"read\"}\n{\"type\":\"ok\",\"process\":0,,}\n");
+    parse(
+        "{\"type\":\"invoke\",\"process\":0,\"f\":\"read\"}\n{\"type\":\"ok\",\"process\":0,,}\n");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(e.line(), 2u);
@@ -63,17 +64,16 @@ TEST(Jsonl, MissingTypeIsAnError) {
 }
 
 TEST(Pairing, JepsenRules) {
-  History h = parse(
-      R"({"type":"invoke","process":0,"f":"write","value":1})"
-      "\n"
-      R"({"type":"invoke","process":1,"f":"read"})"
-      "\n"
-      R"({"type":"info","process":0,"f":"write","value":1})"
-      "\n"
-      R"({"type":"fail","process":1,"f":"read"})"
-      "\n"
-      R"({"type":"invoke","process":2,"f":"read"})"
-      "\n");
+  History h = parse(R"({"type":"invoke","process":0,"f":"write","value":1})"
+                    "\n"
+                    R"({"type":"invoke","process":1,"f":"read"})"
+                    "\n"
+                    R"({"type":"info","process":0,"f":"write","value":1})"
+                    "\n"
+                    R"({"type":"fail","process":1,"f":"read"})"
+                    "\n"
+                    R"({"type":"invoke","process":2,"f":"read"})"
+                    "\n");
   PairedHistory p = pair_operations(h);
   ASSERT_EQ(p.ops.size(), 3u);
   EXPECT_EQ(p.ops[0].outcome, OpType::kInfo);
@@ -84,11 +84,10 @@ TEST(Pairing, JepsenRules) {
 }
 
 TEST(Pairing, DoubleInvokeIsAnErrorNamingTheLine) {
-  History h = parse(
-      R"({"type":"invoke","process":0,"f":"write","value":1})"
-      "\n"
-      R"({"type":"invoke","process":0,"f":"read"})"
-      "\n");
+  History h = parse(R"({"type":"invoke","process":0,"f":"write","value":1})"
+                    "\n"
+                    R"({"type":"invoke","process":0,"f":"read"})"
+                    "\n");
   try {
     pair_operations(h);
     FAIL();

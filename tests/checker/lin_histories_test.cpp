@@ -78,7 +78,8 @@ TEST(LinEtcd, ExplainsEtcd000WithTheOffendingRead) {
   EXPECT_TRUE(std::any_of(ex.core.begin(), ex.core.end(),
                           [&](const ReportedOp& op) { return op.index == ex.culprit.index; }));
   EXPECT_FALSE(ex.longest_prefix.empty());
-  EXPECT_NE(r.summary().find("read 2 (process 11, line 85) cannot be linearized"), std::string::npos)
+  EXPECT_NE(r.summary().find("read 2 (process 11, line 85) cannot be linearized"),
+            std::string::npos)
       << r.summary();
   const auto doc = r.to_json();
   EXPECT_EQ(doc.at("schema"), "faultline.results/1");
@@ -90,7 +91,8 @@ TEST(LinKv, RecordedKvVerdicts) {
     EXPECT_EQ(check_file(kPorcupine + "/kv/" + n + "-ok.txt", "kv").verdict, Verdict::kValid) << n;
   }
   for (const char* n : {"c01", "c10", "c50"}) {
-    EXPECT_EQ(check_file(kPorcupine + "/kv/" + n + "-bad.txt", "kv").verdict, Verdict::kInvalid) << n;
+    EXPECT_EQ(check_file(kPorcupine + "/kv/" + n + "-bad.txt", "kv").verdict, Verdict::kInvalid)
+        << n;
   }
 }
 
@@ -104,9 +106,9 @@ TEST(LinKv, C10AsOneWholeMap) {
   EXPECT_EQ(check_linearizable(read_history(kPorcupine + "/kv/c10-bad.txt"), options).verdict,
             Verdict::kInvalid);
   // Searched as one map, not key by key.
-  EXPECT_EQ(check_linearizable(read_history(kPorcupine + "/kv/c10-ok.txt"), options)
-                .partitions[0].engine,
-            "wgl");
+  EXPECT_EQ(
+      check_linearizable(read_history(kPorcupine + "/kv/c10-ok.txt"), options).partitions[0].engine,
+      "wgl");
 }
 
 // c50 is too big to search as one map: past the state budget it is decided key by key

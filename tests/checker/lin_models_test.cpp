@@ -41,7 +41,7 @@ TEST(LinRegister, InfoWriteMayTakeEffectLaterOrNever) {
   HistoryBuilder never;
   never.invoke(0, "write", 1).info(0, "write", 1).call(1, "read", nullptr, nullptr);
   EXPECT_EQ(verdict_of(never.history(), "register"), Verdict::kValid);  // never
-  HistoryBuilder once;  // ...but at most once
+  HistoryBuilder once;                                                  // ...but at most once
   once.invoke(0, "write", 1).info(0, "write", 1).call(1, "read", nullptr, 1);
   once.call(1, "write", 2, 2).call(1, "read", nullptr, 1);
   EXPECT_EQ(verdict_of(once.history(), "register"), Verdict::kInvalid);
@@ -142,7 +142,10 @@ TEST(LinSet, ReadsSeeEveryCompletedAdd) {
 
 TEST(LinSet, InfoAddMayAppearLater) {
   HistoryBuilder b;
-  b.invoke(1, "add", 2).info(1, "add", 2).call(0, "read", nullptr, A{}).call(0, "read", nullptr, A{2});
+  b.invoke(1, "add", 2)
+      .info(1, "add", 2)
+      .call(0, "read", nullptr, A{})
+      .call(0, "read", nullptr, A{2});
   EXPECT_EQ(verdict_of(b.history(), "set"), Verdict::kValid);
   HistoryBuilder c;
   c.call(0, "read", nullptr, A{3});
@@ -195,7 +198,11 @@ TEST(LinKv, PerKeyStringsWithAppend) {
 
 TEST(LinKv, ConcurrentAppendsInEitherOrderButOne) {
   HistoryBuilder b;
-  b.key("k").invoke(0, "append", "a").invoke(1, "append", "b").ok(0, "append", "a").ok(1, "append", "b");
+  b.key("k")
+      .invoke(0, "append", "a")
+      .invoke(1, "append", "b")
+      .ok(0, "append", "a")
+      .ok(1, "append", "b");
   b.call(2, "get", nullptr, "ba").call(3, "get", nullptr, "ba");
   EXPECT_EQ(verdict_of(b.history(), "kv"), Verdict::kValid);
   b.call(3, "get", nullptr, "ab");
@@ -219,7 +226,8 @@ TEST(LinKv, UnseenAppendsBeforeAPut) {
 TEST(LinMultiRegister, TransactionsAreAtomic) {
   using O = boost::json::array;
   HistoryBuilder b;
-  b.call(0, "txn", O{O{"write", "x", 1}, O{"write", "y", 1}}, O{O{"write", "x", 1}, O{"write", "y", 1}});
+  b.call(0, "txn", O{O{"write", "x", 1}, O{"write", "y", 1}},
+         O{O{"write", "x", 1}, O{"write", "y", 1}});
   b.call(1, "txn", O{O{"read", "x", nullptr}, O{"read", "y", nullptr}},
          O{O{"read", "x", 1}, O{"read", "y", 1}});
   EXPECT_EQ(verdict_of(b.history(), "multi-register"), Verdict::kValid);
@@ -230,7 +238,12 @@ TEST(LinMultiRegister, TransactionsAreAtomic) {
 
 TEST(LinPartitions, KeysAreCheckedApart) {
   HistoryBuilder b;
-  b.key(1).call(0, "write", 1, 1).key(2).call(0, "read", nullptr, nullptr).key(1).call(1, "read", nullptr, 1);
+  b.key(1)
+      .call(0, "write", 1, 1)
+      .key(2)
+      .call(0, "read", nullptr, nullptr)
+      .key(1)
+      .call(1, "read", nullptr, 1);
   b.key(2).call(1, "read", nullptr, 7);
   CheckOptions options;
   options.model = "register";

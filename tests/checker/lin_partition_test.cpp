@@ -6,11 +6,11 @@
 
 #include <map>
 
-#include "controller/bench/gen/register_history.h"
 #include "checker/history/input_error.h"
 #include "checker/history/pairing.h"
 #include "checker/lin/parallel_pairing.h"
 #include "checker/lin/partition.h"
+#include "controller/bench/gen/register_history.h"
 
 namespace faultline {
 namespace {

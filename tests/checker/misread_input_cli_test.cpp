@@ -63,13 +63,16 @@ TEST_F(MisreadInput, NumbersBeyondSixtyFourBitsAreRefusedNotEquated) {
     EXPECT_NE(r.err.find("h.edn:1:"), std::string::npos) << r.err;
   }
   // Values that fit are compared exactly: 2^64-1 is not -1, 1 is not 1.0.
-  for (const auto& [written, read] : std::vector<std::pair<std::string, std::string>>{
-           {"18446744073709551615", "-1"}, {"9007199254740993", "9007199254740992"}, {"1", "1.0"}}) {
+  for (const auto& [written, read] :
+       std::vector<std::pair<std::string, std::string>>{{"18446744073709551615", "-1"},
+                                                        {"9007199254740993", "9007199254740992"},
+                                                        {"1", "1.0"}}) {
     Outcome r = check({write("h.jsonl", register_jsonl(written, read)), "--model", "register"});
     EXPECT_EQ(r.exit_code, 1) << written << " / " << read << ": " << r.out << r.err;
   }
-  Outcome same = check({write("h.jsonl", register_jsonl("18446744073709551615", "18446744073709551615")),
-                        "--model", "register"});
+  Outcome same =
+      check({write("h.jsonl", register_jsonl("18446744073709551615", "18446744073709551615")),
+             "--model", "register"});
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
 }
 
@@ -112,7 +115,8 @@ TEST_F(MisreadInput, AForcedFormatThatReadsNoOperationIsRefused) {
 // Elle's example histories carry no :process and no :f; they are read, and the result says
 // that process order is unknown.
 TEST_F(MisreadInput, OperationsWithoutProcessOrFAreRead) {
-  const std::string file = write("elle.edn", R"({:index 0, :type :invoke, :value [[:append :x 1] [:r :y nil]]}
+  const std::string file =
+      write("elle.edn", R"({:index 0, :type :invoke, :value [[:append :x 1] [:r :y nil]]}
 {:index 1, :type :invoke, :value [[:append :y 1] [:r :x nil]]}
 {:index 2, :type :ok, :value [[:append :x 1] [:r :y []]]}
 {:index 3, :type :ok, :value [[:append :y 1] [:r :x []]]}
@@ -139,9 +143,9 @@ TEST_F(MisreadInput, AnAddressSpaceLimitGivesUnknownMemory) {
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   // 100 MB: the history itself does not fit; 600 MB and 1.5 GB: the search runs out.
   for (const char* limit : {"--as=100000000", "--as=600000000", "--as=1500000000"}) {
-    Outcome r = faultline::testing::run({"/usr/bin/prlimit", limit, FAULTLINE_BINARY, "check",
-                                         history, "--model", "register"},
-                                        std::chrono::seconds(120));
+    Outcome r = faultline::testing::run(
+        {"/usr/bin/prlimit", limit, FAULTLINE_BINARY, "check", history, "--model", "register"},
+        std::chrono::seconds(120));
     EXPECT_EQ(r.exit_code, 2) << limit << ": " << r.out << r.err;
     EXPECT_NE((r.out + r.err).find("memory"), std::string::npos) << limit << ": " << r.out << r.err;
     EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;

@@ -1,11 +1,12 @@
 // The online bank check: every read decided at its completion, with check_bank's verdict.
 
+#include "checker/online/online_bank.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "checker/history/input_error.h"
-#include "checker/online/online_bank.h"
 
 namespace faultline {
 namespace {
@@ -35,7 +36,8 @@ History bank_history(std::uint64_t seed, double bad_share) {
     if (pick(rng) < 4) {
       boost::json::object t{{"from", account(rng)}, {"to", account(rng)}, {"amount", 1}};
       h.ops.push_back(record(index++, OpType::kInvoke, p, "transfer", t));
-      h.ops.push_back(record(index++, pick(rng) < 8 ? OpType::kOk : OpType::kFail, p, "transfer", t));
+      h.ops.push_back(
+          record(index++, pick(rng) < 8 ? OpType::kOk : OpType::kFail, p, "transfer", t));
       continue;
     }
     h.ops.push_back(record(index++, OpType::kInvoke, p, "read", nullptr));

@@ -2,6 +2,8 @@
 // the offline verdict, the same keys judged invalid, and (with the register workload's key
 // rotation) their keys decided while the history is still being fed, holding only open keys.
 
+#include "checker/online/online_lin.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -9,9 +11,8 @@
 #include <random>
 #include <set>
 
-#include "controller/bench/gen/register_history.h"
 #include "checker/online/online_feed.h"
-#include "checker/online/online_lin.h"
+#include "controller/bench/gen/register_history.h"
 
 namespace faultline {
 namespace {
@@ -93,9 +94,11 @@ TEST(OnlineLin, GeneratedRotatingHistoriesGetTheOfflineVerdict) {
     EXPECT_EQ(invalid_keys(online.result), invalid_keys(offline));
     EXPECT_EQ(online.result.partitions.size(), offline.partitions.size());
     EXPECT_EQ(online.result.operations, offline.operations);
-    for (std::size_t i = 0; i < std::min(online.result.partitions.size(), offline.partitions.size()); ++i) {
+    for (std::size_t i = 0;
+         i < std::min(online.result.partitions.size(), offline.partitions.size()); ++i) {
       EXPECT_EQ(online.result.partitions[i].key, offline.partitions[i].key) << "partition " << i;
-      EXPECT_EQ(online.result.partitions[i].verdict, offline.partitions[i].verdict) << "partition " << i;
+      EXPECT_EQ(online.result.partitions[i].verdict, offline.partitions[i].verdict)
+          << "partition " << i;
     }
     EXPECT_EQ(online.state.pending, 0u);
     EXPECT_GT(online.decided_before_end, 0u) << "no key was decided before the end";

@@ -22,11 +22,13 @@ TEST_F(PeerVerdictsCli, ElleFutureReadIsInvalid) {
   EXPECT_NE(r.out.find("proscribes future-read"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("observed its own future"), std::string::npos) << r.out;
   // read-uncommitted allows it; nothing else is there to judge: unknown, as Elle answers.
-  r = faultline({"check", file, "--model", "list-append", "--consistency-model", "read-uncommitted"});
+  r = faultline(
+      {"check", file, "--model", "list-append", "--consistency-model", "read-uncommitted"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.out.find("empty transaction graph"), std::string::npos) << r.out;
 
-  const std::string rw = write("future-rw.edn", "{:type :ok, :f :txn, :value [[:r :x 3] [:w :x 3]]}\n");
+  const std::string rw =
+      write("future-rw.edn", "{:type :ok, :f :txn, :value [[:r :x 3] [:w :x 3]]}\n");
   r = faultline({"check", rw, "--model", "rw-register"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("future-read"), std::string::npos) << r.out;
@@ -34,7 +36,8 @@ TEST_F(PeerVerdictsCli, ElleFutureReadIsInvalid) {
 
 // Jepsen rw-register tests record txns under :read, :write and :txn; the micro-ops decide.
 TEST_F(PeerVerdictsCli, RwRegisterTxnsUnderAnyF) {
-  const std::string file = write("rw.edn", R"({:type :invoke, :f :write, :value [[:w :x 1]], :process 0}
+  const std::string file =
+      write("rw.edn", R"({:type :invoke, :f :write, :value [[:w :x 1]], :process 0}
 {:type :ok, :f :write, :value [[:w :x 1]], :process 0}
 {:type :invoke, :f :read, :value [[:r :x nil]], :process 1}
 {:type :ok, :f :read, :value [[:r :x 1]], :process 1}
@@ -52,7 +55,8 @@ TEST_F(PeerVerdictsCli, RwRegisterTxnsUnderAnyF) {
 
 // Elle: an empty transaction graph is unknown; one observed write makes it checkable.
 TEST_F(PeerVerdictsCli, EmptyTransactionGraphIsUnknown) {
-  const std::string empty = write("empty.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1]], :process 0}
+  const std::string empty =
+      write("empty.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1]], :process 0}
 {:type :invoke, :f :txn, :value [[:append :y 1]], :process 1}
 {:type :ok, :f :txn, :value [[:append :x 1]], :process 0}
 {:type :ok, :f :txn, :value [[:append :y 1]], :process 1}
@@ -60,7 +64,8 @@ TEST_F(PeerVerdictsCli, EmptyTransactionGraphIsUnknown) {
   Outcome r = faultline({"check", empty, "--model", "list-append", "--json"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.out.find("\"empty_transaction_graph\":true"), std::string::npos) << r.out;
-  const std::string seen = write("seen.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1]], :process 0}
+  const std::string seen =
+      write("seen.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1]], :process 0}
 {:type :ok, :f :txn, :value [[:append :x 1]], :process 0}
 {:type :invoke, :f :txn, :value [[:r :x nil]], :process 1}
 {:type :ok, :f :txn, :value [[:r :x [1]]], :process 1}
@@ -80,17 +85,20 @@ TEST_F(PeerVerdictsCli, CompletionOnlyHistoriesAreRead) {
   Outcome r = faultline({"check", write("g1c.edn", g1c), "--model", "list-append"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("G1c"), std::string::npos) << r.out;
-  r = faultline({"check", write("orphan.edn", R"({:process 0, :type :invoke, :f :txn, :value [[:append :x 1]]}
+  r = faultline(
+      {"check", write("orphan.edn", R"({:process 0, :type :invoke, :f :txn, :value [[:append :x 1]]}
 {:process 0, :type :ok, :f :txn, :value [[:append :x 1]]}
 {:process 0, :type :ok, :f :txn, :value [[:append :x 2]]}
-)"), "--model", "list-append"});
+)"),
+       "--model", "list-append"});
   EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
   EXPECT_NE(r.err.find("orphan.edn:3:"), std::string::npos) << r.err;
 }
 
 // Elle names an intermediate read G1b and G-single; a key whose reads disagree gives G1c too.
 TEST_F(PeerVerdictsCli, AnomalyNamesAsElleGivesThem) {
-  const std::string g1b = write("g1b.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1] [:append :x 2]], :process 0}
+  const std::string g1b = write(
+      "g1b.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1] [:append :x 2]], :process 0}
 {:type :invoke, :f :txn, :value [[:r :x nil]], :process 1}
 {:type :ok, :f :txn, :value [[:append :x 1] [:append :x 2]], :process 0}
 {:type :ok, :f :txn, :value [[:r :x [1]]], :process 1}
@@ -99,7 +107,8 @@ TEST_F(PeerVerdictsCli, AnomalyNamesAsElleGivesThem) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("proscribes G-single, G1b"), std::string::npos) << r.out;
 
-  const std::string dup = write("dup.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1] [:r :y nil]], :process 0}
+  const std::string dup =
+      write("dup.edn", R"({:type :invoke, :f :txn, :value [[:append :x 1] [:r :y nil]], :process 0}
 {:type :invoke, :f :txn, :value [[:append :y 1] [:r :x nil]], :process 1}
 {:type :invoke, :f :txn, :value [[:r :x nil]], :process 2}
 {:type :ok, :f :txn, :value [[:append :x 1] [:r :y [1]]], :process 0}
@@ -126,7 +135,8 @@ TEST_F(PeerVerdictsCli, KnossosNilReadsWithCheck) {
   const std::string file = write("knossos.edn", kKnossosCas);
   Outcome r = faultline({"check", file, "--model", "cas-register", "--initial", "0"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // default: the register held nil
-  r = faultline({"check", file, "--model", "cas-register", "--initial", "0", "--nil-reads", "unknown"});
+  r = faultline(
+      {"check", file, "--model", "cas-register", "--initial", "0", "--nil-reads", "unknown"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = faultline({"check", file, "--model", "set", "--nil-reads", "unknown"});
   EXPECT_EQ(r.exit_code, 64) << r.out << r.err;
@@ -136,7 +146,8 @@ TEST_F(PeerVerdictsCli, KnossosNilReadsWithCheck) {
 
 TEST_F(PeerVerdictsCli, KnossosNilReadsWithAnalyze) {
   write("reg/test.json", R"({"workload":{"name":"register"}})");
-  write("reg/history.jsonl", R"({"index":0,"type":"invoke","process":0,"f":"write","key":0,"value":1}
+  write("reg/history.jsonl",
+        R"({"index":0,"type":"invoke","process":0,"f":"write","key":0,"value":1}
 {"index":1,"type":"ok","process":0,"f":"write","key":0,"value":1}
 {"index":2,"type":"invoke","process":1,"f":"read","key":0,"value":null}
 {"index":3,"type":"ok","process":1,"f":"read","key":0,"value":null}

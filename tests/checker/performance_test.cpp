@@ -1,9 +1,10 @@
 // The performance figures of results.json (checker/perf/performance.h), computed from the
 // history alone: what `faultline test` and `faultline analyze` both print.
 
+#include "checker/perf/performance.h"
+
 #include <gtest/gtest.h>
 
-#include "checker/perf/performance.h"
 #include "tests/checker/history_builder.h"
 
 namespace faultline {

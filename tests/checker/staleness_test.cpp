@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "controller/bench/gen/register_history.h"
 #include "checker/history/input_error.h"
 #include "checker/lin/check.h"
+#include "controller/bench/gen/register_history.h"
 #include "history_builder.h"
 
 namespace faultline {

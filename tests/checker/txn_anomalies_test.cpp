@@ -199,10 +199,10 @@ TEST(TxnAnomalies, StaleReadAcrossProcessesIsGSingleRealtime) {
   EXPECT_EQ(types(r), Set{"G-single-realtime"});
   EXPECT_FALSE(violates(r, "strong-session-serializable"));
   EXPECT_TRUE(violates(r, "strict-serializable"));
-  EXPECT_EQ(r.strongest_satisfied,
-            std::vector<std::string>{"strong-session-serializable"});
-  EXPECT_NE(explanation(r, "G-single-realtime").find("T0 completed (op 1) before T2 was invoked (op 2)"),
-            std::string::npos);
+  EXPECT_EQ(r.strongest_satisfied, std::vector<std::string>{"strong-session-serializable"});
+  EXPECT_NE(
+      explanation(r, "G-single-realtime").find("T0 completed (op 1) before T2 was invoked (op 2)"),
+      std::string::npos);
 }
 
 TEST(TxnAnomalies, InfoTxnsCountOnlyWhenTheirWritesAreSeen) {
@@ -223,8 +223,9 @@ TEST(TxnAnomalies, RwRegisterWriteSkew) {
                  }),
                  ObjectKind::kRwRegister);
   EXPECT_EQ(types(r), Set{"G2-item"});
-  EXPECT_NE(explanation(r, "G2-item").find("T0 < T1 because T0 read key \"x\" as nil, before T1's "
-                                           "write of 1"),
+  EXPECT_NE(explanation(r, "G2-item")
+                .find("T0 < T1 because T0 read key \"x\" as nil, before T1's "
+                      "write of 1"),
             std::string::npos)
       << explanation(r, "G2-item");
 }

@@ -1,16 +1,15 @@
 // The transactional checker as a user meets it: verdicts on valid histories, bad input,
 // limits, EDN input and the command line.
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
-#include <gtest/gtest.h>
-
-#include "controller/bench/gen/list_append_history.h"
 #include "checker/history/jsonl.h"
+#include "controller/bench/gen/list_append_history.h"
 #include "tests/checker/txn_test_util.h"
 
 namespace faultline::txn {
@@ -154,11 +153,10 @@ class TxnCommandLine : public ::testing::Test {
 };
 
 TEST_F(TxnCommandLine, UnknownMicroOpExits65NamingTheLine) {
-  const std::string file = write("h.jsonl",
-                                 line(0, "invoke", R"([["append","x",1]])") +
-                                     line(0, "ok", R"([["append","x",1]])") +
-                                     line(1, "invoke", R"([["increment","x",1]])") +
-                                     line(1, "ok", R"([["increment","x",1]])"));
+  const std::string file = write("h.jsonl", line(0, "invoke", R"([["append","x",1]])") +
+                                                line(0, "ok", R"([["append","x",1]])") +
+                                                line(1, "invoke", R"([["increment","x",1]])") +
+                                                line(1, "ok", R"([["increment","x",1]])"));
   std::string out;
   EXPECT_EQ(run("check " + file + " --model list-append", &out), 65);
   EXPECT_NE(out.find("h.jsonl:4:"), std::string::npos) << out;  // the ok completion
@@ -166,10 +164,10 @@ TEST_F(TxnCommandLine, UnknownMicroOpExits65NamingTheLine) {
 }
 
 TEST_F(TxnCommandLine, GarbageReadIsAnAnomalyNotACrash) {
-  const std::string file = write("h.jsonl", line(0, "invoke", R"([["append","x",1]])") +
-                                                line(0, "ok", R"([["append","x",1]])") +
-                                                line(1, "invoke", R"([["r","x",null]])") +
-                                                line(1, "ok", R"([["r","x",[1,7]]])"));
+  const std::string file =
+      write("h.jsonl",
+            line(0, "invoke", R"([["append","x",1]])") + line(0, "ok", R"([["append","x",1]])") +
+                line(1, "invoke", R"([["r","x",null]])") + line(1, "ok", R"([["r","x",[1,7]]])"));
   std::string out;
   EXPECT_EQ(run("check " + file + " --model list-append", &out), 1);
   EXPECT_NE(out.find("garbage-read: 1"), std::string::npos) << out;
@@ -196,13 +194,16 @@ TEST_F(TxnCommandLine, HistoryOverTheMemoryLimitIsUnknownWithTheReason) {
 }
 
 TEST_F(TxnCommandLine, WriteSkewExitsByModelAndWritesResults) {
-  const std::string file = write("h.jsonl", line(0, "invoke", R"([["r","x",null],["w","y",1]])") +
-                                                line(1, "invoke", R"([["r","y",null],["w","x",1]])") +
-                                                line(0, "ok", R"([["r","x",null],["w","y",1]])") +
-                                                line(1, "ok", R"([["r","y",null],["w","x",1]])"));
+  const std::string file =
+      write("h.jsonl", line(0, "invoke", R"([["r","x",null],["w","y",1]])") +
+                           line(1, "invoke", R"([["r","y",null],["w","x",1]])") +
+                           line(0, "ok", R"([["r","x",null],["w","y",1]])") +
+                           line(1, "ok", R"([["r","y",null],["w","x",1]])"));
   std::string out;
-  EXPECT_EQ(run("check " + file + " --model rw-register --consistency-model snapshot-isolation"), 0);
-  EXPECT_EQ(run("check " + file + " --model rw-register --out " + (dir_ / "out").string(), &out), 1);
+  EXPECT_EQ(run("check " + file + " --model rw-register --consistency-model snapshot-isolation"),
+            0);
+  EXPECT_EQ(run("check " + file + " --model rw-register --out " + (dir_ / "out").string(), &out),
+            1);
   EXPECT_NE(out.find("G2-item"), std::string::npos) << out;
   std::ifstream results(dir_ / "out" / "results.json");
   std::string doc((std::istreambuf_iterator<char>(results)), {});

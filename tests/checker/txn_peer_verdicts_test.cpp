@@ -33,7 +33,8 @@ TEST(TxnPeerVerdicts, ListAppendReadOfTheTxnsOwnLaterAppendIsAFutureRead) {
   EXPECT_TRUE(violates(r, "strict-serializable"));
   EXPECT_FALSE(violates(r, "read-uncommitted"));
   const std::string text = explanation(r, "future-read");
-  EXPECT_NE(text.find("T0 read key \"x\" as [1], which already holds 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("T0 read key \"x\" as [1], which already holds 1"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("only later, in micro-op 2"), std::string::npos) << text;
 }
 

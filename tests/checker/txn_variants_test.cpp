@@ -57,11 +57,12 @@ TEST(TxnVariants, GNonadjacentIsExplainedStepByStep) {
   }));
   ASSERT_EQ(types(r), Set{"G-nonadjacent"});
   const std::string text = explanation(r, "G-nonadjacent");
-  for (const char* step : {"T0 < T1 because T0 read key \"x\" as [] and did not see T1's append of 1",
-                           "T1 < T2 because T2 read key \"y\" as [1], which ends with T1's append of 1",
-                           "T2 < T3 because T2 read key \"z\" as [] and did not see T3's append of 1",
-                           "T3 < T0 because T0 read key \"w\" as [1], which ends with T3's append of 1",
-                           "anti-dependencies, none adjacent"}) {
+  for (const char* step :
+       {"T0 < T1 because T0 read key \"x\" as [] and did not see T1's append of 1",
+        "T1 < T2 because T2 read key \"y\" as [1], which ends with T1's append of 1",
+        "T2 < T3 because T2 read key \"z\" as [] and did not see T3's append of 1",
+        "T3 < T0 because T0 read key \"w\" as [1], which ends with T3's append of 1",
+        "anti-dependencies, none adjacent"}) {
     EXPECT_NE(text.find(step), std::string::npos) << step << "\n" << text;
   }
 }

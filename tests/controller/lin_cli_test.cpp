@@ -3,12 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <boost/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -39,8 +38,8 @@ struct CliRun {
 
 CliRun faultline(const std::string& args, const TempDir& tmp) {
   const auto out = tmp.path() / "stdout", err = tmp.path() / "stderr";
-  const std::string cmd = std::string(FAULTLINE_BINARY) + " " + args + " >" + out.string() +
-                          " 2>" + err.string() + " </dev/null";
+  const std::string cmd = std::string(FAULTLINE_BINARY) + " " + args + " >" + out.string() + " 2>" +
+                          err.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
@@ -62,9 +61,9 @@ TEST(LinCli, ValidHistoryExitsZero) {
 TEST(LinCli, InvalidHistoryExplainsAndWritesResults) {
   TempDir tmp;
   const fs::path out = tmp.path() / "new" / "dir";
-  CliRun r = faultline("check " + kPorcupine + "/jepsen/etcd_000.log --model cas-register --out " +
-                        out.string(),
-                    tmp);
+  CliRun r = faultline(
+      "check " + kPorcupine + "/jepsen/etcd_000.log --model cas-register --out " + out.string(),
+      tmp);
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.out.find("NOT linearizable"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("read 2 (process 11, line 85) cannot be linearized"), std::string::npos)
@@ -95,13 +94,20 @@ TEST(LinCli, UnknownVerdictExitsTwo) {
   const fs::path h = tmp.path() / "h.jsonl";
   {
     std::ofstream f(h);
-    for (int p = 0; p < 40; ++p) f << R"({"type":"invoke","process":)" << p << R"(,"f":"write","value":)" << p << "}\n";
-    for (int p = 0; p < 40; ++p) f << R"({"type":"invoke","process":)" << 100 + p << R"(,"f":"read","value":null})" << "\n";
-    for (int p = 0; p < 40; ++p) f << R"({"type":"ok","process":)" << p << R"(,"f":"write","value":)" << p << "}\n";
-    for (int p = 0; p < 40; ++p) f << R"({"type":"ok","process":)" << 100 + p << R"(,"f":"read","value":)" << p << "}\n";
+    for (int p = 0; p < 40; ++p)
+      f << R"({"type":"invoke","process":)" << p << R"(,"f":"write","value":)" << p << "}\n";
+    for (int p = 0; p < 40; ++p)
+      f << R"({"type":"invoke","process":)" << 100 + p << R"(,"f":"read","value":null})"
+        << "\n";
+    for (int p = 0; p < 40; ++p)
+      f << R"({"type":"ok","process":)" << p << R"(,"f":"write","value":)" << p << "}\n";
+    for (int p = 0; p < 40; ++p)
+      f << R"({"type":"ok","process":)" << 100 + p << R"(,"f":"read","value":)" << p << "}\n";
     // A cas from a value never written: the search tries ~2^40 orders of the writes.
-    f << R"({"type":"invoke","process":500,"f":"cas","value":[-1,-2]})" << "\n"
-      << R"({"type":"ok","process":500,"f":"cas","value":[-1,-2]})" << "\n";
+    f << R"({"type":"invoke","process":500,"f":"cas","value":[-1,-2]})"
+      << "\n"
+      << R"({"type":"ok","process":500,"f":"cas","value":[-1,-2]})"
+      << "\n";
   }
   CliRun r = faultline("check " + h.string() + " --model cas-register --time-limit 0.3", tmp);
   EXPECT_EQ(r.code, 2) << r.out << r.err;
@@ -121,13 +127,17 @@ TEST(LinCli, MalformedOperationNamesTheLine) {
   const fs::path h = tmp.path() / "h.jsonl";
   {
     std::ofstream f(h);
-    f << R"({"type":"invoke","process":0,"f":"cas","value":7})" << "\n"
-      << R"({"type":"ok","process":0,"f":"cas","value":7})" << "\n";
+    f << R"({"type":"invoke","process":0,"f":"cas","value":7})"
+      << "\n"
+      << R"({"type":"ok","process":0,"f":"cas","value":7})"
+      << "\n";
   }
   CliRun r = faultline("check " + h.string() + " --model cas-register", tmp);
   EXPECT_EQ(r.code, 65);
-  EXPECT_NE(r.err.find(h.string() + ":2:1: cas needs a value [old new]"), std::string::npos) << r.err;
-  CliRun missing = faultline("check " + (tmp.path() / "nope.jsonl").string() + " --model register", tmp);
+  EXPECT_NE(r.err.find(h.string() + ":2:1: cas needs a value [old new]"), std::string::npos)
+      << r.err;
+  CliRun missing =
+      faultline("check " + (tmp.path() / "nope.jsonl").string() + " --model register", tmp);
   EXPECT_EQ(missing.code, 66);
 }
 

@@ -17,15 +17,15 @@ constexpr const char* kPidFile = "/tmp/fl-nemesis-sleep.pid";  // each node has 
 
 // A long sleep on the node whose pid goes to kPidFile.
 remote::Command start_sleeper() {
-  remote::Command c{"sh", "-c", "nohup sleep 1000 >/dev/null 2>&1 & echo $! > " +
-                                    std::string(kPidFile)};
+  remote::Command c{"sh", "-c",
+                    "nohup sleep 1000 >/dev/null 2>&1 & echo $! > " + std::string(kPidFile)};
   return c;
 }
 
 NemesisHooks sleeper_hooks() {
   NemesisHooks hooks;
-  hooks.processes = std::make_shared<FixedProcessControl>(ProcessSelector{kPidFile, ""},
-                                                          start_sleeper());
+  hooks.processes =
+      std::make_shared<FixedProcessControl>(ProcessSelector{kPidFile, ""}, start_sleeper());
   return hooks;
 }
 
@@ -63,8 +63,8 @@ class FaultsTest : public NemesisTest {
   }
   // Packet loss (percent) of 50 pings from `from` to `to`.
   int ping_loss(const std::string& from, const std::string& to) {
-    auto r = on(from, remote::Command{"ping", "-q", "-c", "50", "-i", "0.01", "-W", "1",
-                                      address(to)});
+    auto r =
+        on(from, remote::Command{"ping", "-q", "-c", "50", "-i", "0.01", "-W", "1", address(to)});
     std::smatch m;
     std::regex loss("([0-9]+)% packet loss");
     EXPECT_TRUE(std::regex_search(r.out, m, loss)) << r.out << r.err;

@@ -1,11 +1,12 @@
 // Grudges and targets: which pairs of nodes each partition kind cuts, and which nodes a target
 // selects, on real node lists.
 
+#include "nemesis/grudge.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "nemesis/grudge.h"
 #include "nemesis/targets.h"
 
 namespace faultline::nemesis {
@@ -97,8 +98,8 @@ TEST(Grudge, PrimariesAreEachAlone) {
 }
 
 TEST(Grudge, SameSeedSameGrudge) {
-  for (GrudgeKind kind : {GrudgeKind::kRandomHalves, GrudgeKind::kOne,
-                          GrudgeKind::kMajoritiesRing, GrudgeKind::kMinorityThird}) {
+  for (GrudgeKind kind : {GrudgeKind::kRandomHalves, GrudgeKind::kOne, GrudgeKind::kMajoritiesRing,
+                          GrudgeKind::kMinorityThird}) {
     std::mt19937_64 a(42), b(42);
     EXPECT_EQ(compute_grudge(kind, kFive, a), compute_grudge(kind, kFive, b)) << to_string(kind);
   }

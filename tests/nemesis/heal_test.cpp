@@ -47,22 +47,28 @@ TEST_F(HealTest, HealAfterSigkilledScheduleLeavesNoRuleQdiscOffsetOrPausedProces
   bring_up("heal", 3);
   const std::string cluster = cluster_->name();
   const std::string pid_file = "/tmp/fl-nemesis-heal.pid";
-  ASSERT_TRUE(on("n1", remote::Command{"sh", "-c", "nohup sleep 1000 >/dev/null 2>&1 & echo $! > " + pid_file}).ok());
+  ASSERT_TRUE(on("n1", remote::Command{"sh", "-c",
+                                       "nohup sleep 1000 >/dev/null 2>&1 & echo $! > " + pid_file})
+                  .ok());
   const int sleeper = std::stoi(on("n1", remote::Command{"cat", pid_file}).out);
 
   // One-shot faults stay applied after their command exits.
   ASSERT_EQ(faultline({"nemesis", "start", "pause", "--target", "n1", "--pid-file", pid_file,
-                       "--cluster", cluster}), 0);
-  ASSERT_EQ(faultline({"nemesis", "start", "clock", "--target", "n2", "--clock-mode", "bump",
-                       "--offset-ms", "5000", "--clock-strategy", "faketime", "--cluster",
-                       cluster}), 0);
+                       "--cluster", cluster}),
+            0);
+  ASSERT_EQ(
+      faultline({"nemesis", "start", "clock", "--target", "n2", "--clock-mode", "bump",
+                 "--offset-ms", "5000", "--clock-strategy", "faketime", "--cluster", cluster}),
+      0);
   ASSERT_EQ(faultline({"nemesis", "start", "packet", "--target", "n3", "--loss", "10", "--rate",
-                       "1mbit", "--cluster", cluster}), 0);
+                       "1mbit", "--cluster", cluster}),
+            0);
   // A schedule holding a partition, killed mid-fault.
   pid_t runner = 0;
   ASSERT_EQ(faultline({"nemesis", "run", "--nemesis", "partition", "--grudge", "one",
                        "--nemesis-interval", "0.3", "--seed", "1", "--cluster", cluster},
-                      &runner), 0);
+                      &runner),
+            0);
   const std::string marker_dir = "/run/faultline/nemesis/" + cluster + "/";
   bool partitioned = false;
   for (int i = 0; i < 100 && !partitioned; ++i) {
@@ -104,7 +110,8 @@ TEST(DoneWhen, ClusterUpPartitionHealClusterDownAsTyped) {
   ScopedCluster guard_name_only_for_cleanup_on_failure(cluster, 3);  // brought up here ...
   // ... and again by the command, which replaces a cluster of the same name, as a person would.
   EXPECT_EQ(faultline({"cluster", "up", "--name", cluster, "--nodes", "3"}), 0);
-  EXPECT_EQ(faultline({"nemesis", "start", "partition", "--grudge", "one", "--cluster", cluster}), 0);
+  EXPECT_EQ(faultline({"nemesis", "start", "partition", "--grudge", "one", "--cluster", cluster}),
+            0);
   EXPECT_EQ(faultline({"heal", "--cluster", cluster}), 0);
   EXPECT_EQ(faultline({"cluster", "down", "--name", cluster}), 0);
   EXPECT_FALSE(remote::cluster_status(cluster).exists);

@@ -28,7 +28,8 @@ class NemesisTest : public ::testing::Test {
     cluster_ = std::make_unique<ScopedCluster>(unique_cluster_name(tag), nodes);
     nodes_ = std::make_unique<remote::NodeSet>(cluster_->file().nodes);
     context_ = std::make_unique<NemesisContext>(
-        *nodes_, [this](Operation op) {
+        *nodes_,
+        [this](Operation op) {
           std::lock_guard lock(mutex_);
           ops_.push_back(std::move(op));
         },

@@ -45,9 +45,9 @@ class PartitionTest : public NemesisTest {
 TEST_F(PartitionTest, EachGrudgeBlocksExactlyItsPairsAndHealRestoresAll) {
   bring_up("part", 5);
   ASSERT_TRUE(unreachable().empty());
-  for (GrudgeKind kind : {GrudgeKind::kHalves, GrudgeKind::kRandomHalves, GrudgeKind::kOne,
-                          GrudgeKind::kMajoritiesRing, GrudgeKind::kBridge,
-                          GrudgeKind::kMinorityThird}) {
+  for (GrudgeKind kind :
+       {GrudgeKind::kHalves, GrudgeKind::kRandomHalves, GrudgeKind::kOne,
+        GrudgeKind::kMajoritiesRing, GrudgeKind::kBridge, GrudgeKind::kMinorityThird}) {
     SCOPED_TRACE(std::string(to_string(kind)));
     FaultOptions options;
     options.grudge = kind;

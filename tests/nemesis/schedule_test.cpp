@@ -1,12 +1,13 @@
 // Schedules replay with their seed; the node-side rules and offsets faultline generates say
 // exactly what they should, and refuse input that would smuggle shell or nft syntax in.
 
+#include "nemesis/schedule.h"
+
 #include <gtest/gtest.h>
 
 #include "nemesis/faketime.h"
 #include "nemesis/firewall.h"
 #include "nemesis/packet_spec.h"
-#include "nemesis/schedule.h"
 
 namespace faultline::nemesis {
 namespace {
@@ -34,7 +35,8 @@ TEST(Firewall, PartitionSetHoldsExactlyTheSources) {
   EXPECT_EQ(script,
             "flush set inet faultline_partition blocked\n"
             "add element inet faultline_partition blocked { 10.0.0.2, 10.0.0.3 }\n");
-  EXPECT_EQ(nft_set_fill_script(kPartitionTable, {}), "flush set inet faultline_partition blocked\n");
+  EXPECT_EQ(nft_set_fill_script(kPartitionTable, {}),
+            "flush set inet faultline_partition blocked\n");
 }
 
 TEST(Firewall, LossRuleUsesRandomDropPerSource) {

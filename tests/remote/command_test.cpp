@@ -1,12 +1,13 @@
 // Commands are argument lists; what reaches the node's shell must give back exactly those
 // arguments, whatever bytes they contain.
 
+#include "remote/command.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
-#include "remote/command.h"
 #include "remote/local_exec.h"
 
 namespace faultline::remote {
@@ -46,10 +47,29 @@ TEST(ShellQuote, LeavesPlainWordsAndQuotesTheRest) {
 }
 
 TEST(ShellQuote, MetacharactersReachTheProgramLiterally) {
-  std::vector<std::string> words{"$(touch /tmp/faultline-quote-x)", "; touch /tmp/faultline-quote-y",
-                                 "`id`", "'", "\"", "'\"'\"", "a\nb", "\n", "", " ", "\t",
-                                 "*", "~root", "$HOME", "${IFS}", "a|b&c>d<e", "#comment",
-                                 "\\", "\\'", "!!", "-n", "--", "é ü 日本"};
+  std::vector<std::string> words{"$(touch /tmp/faultline-quote-x)",
+                                 "; touch /tmp/faultline-quote-y",
+                                 "`id`",
+                                 "'",
+                                 "\"",
+                                 "'\"'\"",
+                                 "a\nb",
+                                 "\n",
+                                 "",
+                                 " ",
+                                 "\t",
+                                 "*",
+                                 "~root",
+                                 "$HOME",
+                                 "${IFS}",
+                                 "a|b&c>d<e",
+                                 "#comment",
+                                 "\\",
+                                 "\\'",
+                                 "!!",
+                                 "-n",
+                                 "--",
+                                 "é ü 日本"};
   for (const char* shell : {"sh", "bash"}) {
     EXPECT_EQ(through_shell(shell, words), words) << shell;
   }

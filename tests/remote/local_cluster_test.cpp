@@ -1,5 +1,7 @@
 // The local cluster: up, status and down, through the library and the command line.
 
+#include "tests/support/local_cluster.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -8,7 +10,6 @@
 #include "remote/errors.h"
 #include "remote/local_exec.h"
 #include "remote/node_set.h"
-#include "tests/support/local_cluster.h"
 
 namespace faultline::remote {
 namespace {
@@ -16,8 +17,12 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-bool namespace_exists(const std::string& netns) { return fs::exists("/run/netns/" + netns); }
-bool device_exists(const std::string& device) { return fs::exists("/sys/class/net/" + device); }
+bool namespace_exists(const std::string& netns) {
+  return fs::exists("/run/netns/" + netns);
+}
+bool device_exists(const std::string& device) {
+  return fs::exists("/sys/class/net/" + device);
+}
 
 // A live process (a zombie waiting for its parent counts as dead).
 bool alive(int pid) {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "remote/local_exec.h"
+
+#include <gtest/gtest.h>
 
 namespace faultline::remote {
 namespace {
@@ -13,8 +13,8 @@ TEST(RunLocal, CapturesStatusAndBothStreams) {
 }
 
 TEST(RunLocal, LargeOutputsOnBothStreamsDoNotDeadlock) {
-  LocalResult result = run_local(
-      {"sh", "-c", "head -c 1000000 /dev/zero & head -c 1000000 /dev/zero >&2; wait"});
+  LocalResult result =
+      run_local({"sh", "-c", "head -c 1000000 /dev/zero & head -c 1000000 /dev/zero >&2; wait"});
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_EQ(result.out.size(), 1000000u);
   EXPECT_EQ(result.err.size(), 1000000u);

@@ -1,15 +1,16 @@
 // Node names, nodes files and the node options every node-facing command shares.
 
+#include "remote/nodes_file.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
-#include <unistd.h>
 
 #include "remote/errors.h"
 #include "remote/node.h"
 #include "remote/node_options.h"
-#include "remote/nodes_file.h"
 
 namespace faultline::remote {
 namespace {
@@ -27,8 +28,9 @@ TEST(NodeName, AcceptsIdentifiersOnly) {
   for (const char* good : {"n1", "db-2", "node.example_1", "N9"}) {
     EXPECT_TRUE(is_valid_node_name(good)) << good;
   }
-  for (std::string bad : std::vector<std::string>{"", "-n1", ".n1", "n1;touch /tmp/pwned", "a b", "$(id)", "n1\n",
-                          "n`id`", "n'1", "n/1", std::string(64, 'a')}) {
+  for (std::string bad :
+       std::vector<std::string>{"", "-n1", ".n1", "n1;touch /tmp/pwned", "a b", "$(id)", "n1\n",
+                                "n`id`", "n'1", "n/1", std::string(64, 'a')}) {
     EXPECT_FALSE(is_valid_node_name(bad)) << bad;
   }
   EXPECT_NE(message_of([] { validate_node_name("n1;touch /tmp/x"); }).find("invalid node name"),
@@ -104,16 +106,18 @@ TEST(NodesFile, ErrorsNameTheFileAndTheProblem) {
             std::string::npos);
   EXPECT_NE(message_of([] { parse_nodes_file(R"({"nodes": []})", "x.json"); }).find("non-empty"),
             std::string::npos);
-  EXPECT_NE(message_of([] { parse_nodes_file(R"({"nodes": [{"name": "n1"}]})", "x.json"); })
-                .find("x.json: nodes[0]: \"host\" is required"),
+  EXPECT_NE(message_of([] {
+              parse_nodes_file(R"({"nodes": [{"name": "n1"}]})", "x.json");
+            }).find("x.json: nodes[0]: \"host\" is required"),
             std::string::npos);
   std::string bad = message_of([] {
     parse_nodes_file(R"({"nodes": [{"name": "n1;touch /tmp/p", "host": "h"}]})", "x.json");
   });
   EXPECT_NE(bad.find("x.json"), std::string::npos) << bad;
   EXPECT_NE(bad.find("invalid node name"), std::string::npos) << bad;
-  EXPECT_NE(message_of([] { read_nodes_file("/nonexistent/nodes.json"); })
-                .find("cannot read nodes file /nonexistent/nodes.json"),
+  EXPECT_NE(message_of([] {
+              read_nodes_file("/nonexistent/nodes.json");
+            }).find("cannot read nodes file /nonexistent/nodes.json"),
             std::string::npos);
 }
 

@@ -17,7 +17,8 @@ using namespace std::chrono_literals;
 
 class SessionTest : public ::testing::Test {
  protected:
-  SessionTest() : cluster_({testing::unique_cluster_name("sess"), 2, {}}), nodes_(cluster_.nodes()) {}
+  SessionTest()
+      : cluster_({testing::unique_cluster_name("sess"), 2, {}}), nodes_(cluster_.nodes()) {}
   ScopedLocalCluster cluster_;
   NodeSet nodes_;
 };
@@ -61,8 +62,8 @@ TEST_F(SessionTest, ExitStatusStdoutAndStderr) {
 
 TEST_F(SessionTest, MegabytesOnBothStreamsAndStdinAtOnce) {
   // 1 MB on stdout and stderr written concurrently: reading one stream must not block the other.
-  CommandResult both = nodes_.session("n1").run(
-      Command{"sh", "-c", "head -c 1048576 /dev/zero & head -c 1048576 /dev/zero | tr '\\0' e >&2; wait"});
+  CommandResult both = nodes_.session("n1").run(Command{
+      "sh", "-c", "head -c 1048576 /dev/zero & head -c 1048576 /dev/zero | tr '\\0' e >&2; wait"});
   EXPECT_EQ(both.out, std::string(1 << 20, '\0'));
   EXPECT_EQ(both.err, std::string(1 << 20, 'e'));
   // 1 MB in while 1 MB comes back out: writing stdin must not block reading stdout.
@@ -81,7 +82,8 @@ TEST_F(SessionTest, UploadDownloadRoundTrip) {
             "600 300000\n");
   EXPECT_EQ(n2.download_data("/tmp/faultline upload 'test'.bin"), data);
   // Each node has its own /tmp, as separate machines would.
-  EXPECT_FALSE(nodes_.session("n1").exec(Command{"test", "-e", "/tmp/faultline upload 'test'.bin"}).ok());
+  EXPECT_FALSE(
+      nodes_.session("n1").exec(Command{"test", "-e", "/tmp/faultline upload 'test'.bin"}).ok());
   try {
     n2.download_data("/tmp/does-not-exist");
     FAIL() << "download of a missing file succeeded";
@@ -104,15 +106,17 @@ TEST_F(SessionTest, TimeoutKillsTheCommandAndTheSessionStaysUsable) {
   EXPECT_EQ(n1.run(Command{"echo", "still here"}).out, "still here\n");
   // The node killed the command (and its children) too.
   auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (processes_named(nodes_.node("n1"), "sleep") > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (processes_named(nodes_.node("n1"), "sleep") > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_EQ(processes_named(nodes_.node("n1"), "sleep"), 0);
 }
 
 TEST_F(SessionTest, MetacharactersInArgumentsArePassedLiterally) {
-  std::vector<std::string> words{"$(touch /tmp/x)", "; touch /tmp/y;", "`touch /tmp/z`", "'",
-                                 "\"", "a\nb\n", "", "*", "$HOME", "&& touch /tmp/w"};
+  std::vector<std::string> words{
+      "$(touch /tmp/x)", "; touch /tmp/y;", "`touch /tmp/z`", "'", "\"", "a\nb\n", "", "*",
+      "$HOME",           "&& touch /tmp/w"};
   std::vector<std::string> argv{"printf", "%s\\000"};
   argv.insert(argv.end(), words.begin(), words.end());
   NodeResults results = nodes_.run_all(Command(argv));
@@ -148,8 +152,7 @@ TEST_F(SessionTest, WrongHostKeyIsRefusedUnlessOptedOut) {
   std::string line1, line2;
   std::getline(in, line1);
   std::getline(in, line2);
-  const std::string tampered_path =
-      "/tmp/faultline-known-hosts-" + std::to_string(::getpid());
+  const std::string tampered_path = "/tmp/faultline-known-hosts-" + std::to_string(::getpid());
   struct Remover {
     std::string path;
     ~Remover() { std::filesystem::remove(path); }

@@ -21,15 +21,16 @@ inline std::string chromium_or_skip() {
   return chromium ? *chromium : std::string();
 }
 
-#define REQUIRE_CHROMIUM(var)                                                              \
-  std::string var = ::faultline::test::chromium_or_skip();                                  \
+#define REQUIRE_CHROMIUM(var)                              \
+  std::string var = ::faultline::test::chromium_or_skip(); \
   if (var.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)"
 
 inline void expect_clean_load(const PageLoad& load) {
   EXPECT_EQ(load.exit_code, 0);
   EXPECT_TRUE(load.console.empty()) << "console: " << load.console.front();
   EXPECT_TRUE(load.page_requests.empty()) << "request: " << load.page_requests.front();
-  EXPECT_NE(load.dom.find("data-rendered=\"1\""), std::string::npos) << "the scripts did not finish";
+  EXPECT_NE(load.dom.find("data-rendered=\"1\""), std::string::npos)
+      << "the scripts did not finish";
 }
 
 // `faultline serve` as a child process; SIGTERM on destruction.
@@ -42,7 +43,8 @@ class ServeProcess {
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
-      execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "serve", "--store", store.c_str(), "--port", "0", nullptr);
+      execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "serve", "--store", store.c_str(), "--port", "0",
+            nullptr);
       _exit(127);
     }
     close(fds[1]);

@@ -10,9 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <regex>
-
 #include <boost/json.hpp>
+#include <regex>
 
 #include "checker/bank/bank_checker.h"
 #include "checker/history/jsonl.h"
@@ -20,8 +19,8 @@
 #include "tests/reports/browser_support.h"
 #include "tests/reports/chromium.h"
 #include "tests/reports/test_support.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/local_cluster.h"
+#include "tests/support/subprocess.h"
 
 namespace faultline {
 namespace {
@@ -41,21 +40,30 @@ fs::path make_run(const fs::path& dir) {
   std::ofstream history(dir / "history.jsonl");
   write_jsonl(h, history);
   history.close();
-  test::write_file(dir / "test.json", R"({"name": "etcd \"<script>alert('name')</script>", "db": "etcd",
+  test::write_file(dir / "test.json",
+                   R"({"name": "etcd \"<script>alert('name')</script>", "db": "etcd",
       "workload": "register", "nemesis": ["partition"], "seed": 42,
       "argv": ["faultline", "test", "--db", "etcd", "--seed", "42"]})");
   // An invalid partition whose culprit is the history's 11th invocation.
   const Operation& culprit = h.ops[10];
-  boost::json::object op = {{"index", culprit.index}, {"process", culprit.process}, {"outcome", "ok"},
+  boost::json::object op = {{"index", culprit.index},
+                            {"process", culprit.process},
+                            {"outcome", "ok"},
                             {"op", "read 3 <img src=x onerror=alert(1)>"}};
   boost::json::object results = {
-      {"schema", "faultline.results/1"}, {"checker", "linearizability"}, {"model", "cas-register"},
+      {"schema", "faultline.results/1"},
+      {"checker", "linearizability"},
+      {"model", "cas-register"},
       {"verdict", "invalid"},
-      {"partitions", boost::json::array{{{"verdict", "invalid"},
-                                         {"explanation", {{"culprit", op},
-                                                          {"states", boost::json::array{{{"state", "4"}, {"why", "read 3, but the register holds 4"}}}},
-                                                          {"core", boost::json::array{op}},
-                                                          {"text", "read 3 cannot be linearized"}}}}}}};
+      {"partitions",
+       boost::json::array{
+           {{"verdict", "invalid"},
+            {"explanation",
+             {{"culprit", op},
+              {"states",
+               boost::json::array{{{"state", "4"}, {"why", "read 3, but the register holds 4"}}}},
+              {"core", boost::json::array{op}},
+              {"text", "read 3 cannot be linearized"}}}}}}};
   test::write_file(dir / "results.json", boost::json::serialize(results));
   return dir;
 }
@@ -64,7 +72,8 @@ TEST(ReportInChromium, RunReportShowsVerdictPlotsTimelineAndStaysInert) {
   REQUIRE_CHROMIUM(chromium);
   test::TempDir dir;
   make_run(dir.path());
-  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 1);
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"),
+            1);
 
   test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string(),
                                         fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-run.png");
@@ -74,8 +83,9 @@ TEST(ReportInChromium, RunReportShowsVerdictPlotsTimelineAndStaysInert) {
   EXPECT_NE(load.dom.find("id=\"throughput-plot\""), std::string::npos);
   EXPECT_NE(load.dom.find("<canvas id=\"timeline-canvas\" data-ops=\"4000\""), std::string::npos);
   EXPECT_NE(load.dom.find("faultline test --db etcd --seed 42"), std::string::npos);
-  EXPECT_NE(load.dom.find("Offending operation: process 2 read 3 &lt;img src=x onerror=alert(1)&gt;"),
-            std::string::npos);
+  EXPECT_NE(
+      load.dom.find("Offending operation: process 2 read 3 &lt;img src=x onerror=alert(1)&gt;"),
+      std::string::npos);
   // The hostile name is on the page as text, and no element came out of any value.
   EXPECT_NE(load.dom.find("etcd \"&lt;script&gt;alert('name')&lt;/script&gt;"), std::string::npos);
   EXPECT_EQ(load.dom.find("<script>alert"), std::string::npos);
@@ -102,11 +112,11 @@ class LocalClusterReport : public ::testing::Test {
 TEST_F(LocalClusterReport, ReportOfAnEtcdRunUnderPartitionsShowsVerdictPlotsAndTimeline) {
   REQUIRE_CHROMIUM(chromium);
   ASSERT_NO_FATAL_FAILURE(up());
-  auto r = faultline::testing::run({FAULTLINE_BINARY, "test", "--cluster", cluster_, "--store",
-                                    store_.path().string(), "--db", "etcd", "--workload", "register",
-                                    "--nemesis", "partition", "--time-limit", "10",
-                                    "--nemesis-interval", "2", "--seed", "11"},
-                                   std::chrono::seconds(150));
+  auto r = faultline::testing::run(
+      {FAULTLINE_BINARY, "test", "--cluster", cluster_, "--store", store_.path().string(), "--db",
+       "etcd", "--workload", "register", "--nemesis", "partition", "--time-limit", "10",
+       "--nemesis-interval", "2", "--seed", "11"},
+      std::chrono::seconds(150));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   fs::path run_dir = fs::canonical(store_.path() / "latest");
   fs::path report = run_dir / "report.html";
@@ -124,7 +134,8 @@ TEST_F(LocalClusterReport, ReportOfAnEtcdRunUnderPartitionsShowsVerdictPlotsAndT
   for (const char* plot : {"id=\"latency-plot\"", "id=\"throughput-plot\""}) {
     auto at = load.dom.find(plot);
     ASSERT_NE(at, std::string::npos) << plot;
-    EXPECT_NE(load.dom.find("<title>partition ", at), std::string::npos) << "no shaded partition in " << plot;
+    EXPECT_NE(load.dom.find("<title>partition ", at), std::string::npos)
+        << "no shaded partition in " << plot;
   }
   const std::string periods = "<dt>fault periods</dt><dd>";
   auto at = load.dom.find(periods);
@@ -149,10 +160,27 @@ TEST_F(LocalClusterReport, ClockOffsetsTheNemesisMeasuredArePlotted) {
   ASSERT_NO_FATAL_FAILURE(up());
   fs::path dir = store_.path() / "clock";
   fs::create_directories(dir);
-  auto r = faultline::testing::run({FAULTLINE_BINARY, "nemesis", "run", "--cluster", cluster_, "--nemesis",
-                                    "clock", "--clock-strategy", "faketime", "--clock-mode", "bump",
-                                    "--offset-ms", "5000", "--target", "n2", "--nemesis-interval", "2",
-                                    "--for", "5", "--record", (dir / "history.jsonl").string()},
+  auto r = faultline::testing::run({FAULTLINE_BINARY,
+                                    "nemesis",
+                                    "run",
+                                    "--cluster",
+                                    cluster_,
+                                    "--nemesis",
+                                    "clock",
+                                    "--clock-strategy",
+                                    "faketime",
+                                    "--clock-mode",
+                                    "bump",
+                                    "--offset-ms",
+                                    "5000",
+                                    "--target",
+                                    "n2",
+                                    "--nemesis-interval",
+                                    "2",
+                                    "--for",
+                                    "5",
+                                    "--record",
+                                    (dir / "history.jsonl").string()},
                                    std::chrono::seconds(60));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.string() + " > /dev/null"), 2);
@@ -161,12 +189,14 @@ TEST_F(LocalClusterReport, ClockOffsetsTheNemesisMeasuredArePlotted) {
   expect_clean_load(load);
   auto anomalies = load.dom.find("id=\"anomalies\"");
   ASSERT_NE(anomalies, std::string::npos);
-  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  std::string section =
+      load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
   EXPECT_NE(section.find("id=\"clock-plot\""), std::string::npos);
   // n2: 0 before the bump, ~5000 ms while skewed (start, a sample each second), 0 after reset.
   std::smatch m;
-  std::regex row("<td>n2</td><td class=\"num\">([0-9]+)</td><td class=\"num\">(-?[0-9.e+]+) ms</td>"
-                 "<td class=\"num\">(-?[0-9.e+]+) ms</td>");
+  std::regex row(
+      "<td>n2</td><td class=\"num\">([0-9]+)</td><td class=\"num\">(-?[0-9.e+]+) ms</td>"
+      "<td class=\"num\">(-?[0-9.e+]+) ms</td>");
   ASSERT_TRUE(std::regex_search(section, m, row)) << section;
   EXPECT_GE(std::stoi(m[1]), 4);
   EXPECT_NEAR(std::stod(m[2]), 0, 200);
@@ -179,22 +209,32 @@ TEST(ReportInChromium, InvalidCheckNamesTheOffendingRead) {
   REQUIRE_CHROMIUM(chromium);
   test::TempDir dir;
   fs::path out = dir.path() / "out";
-  std::string history = std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/jepsen/etcd_000.log";
-  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " check " + history + " --model cas-register --out " +
-                out.string() + " --junit " + (dir.path() / "junit.xml").string() + " > /dev/null"),
-            1);
+  std::string history =
+      std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/jepsen/etcd_000.log";
+  ASSERT_EQ(
+      run(std::string(FAULTLINE_BINARY) + " check " + history + " --model cas-register --out " +
+          out.string() + " --junit " + (dir.path() / "junit.xml").string() + " > /dev/null"),
+      1);
   auto results = boost::json::parse(test::read_file(out / "results.json")).as_object();
-  const auto& culprit =
-      results["partitions"].as_array()[0].as_object().at("explanation").as_object().at("culprit").as_object();
+  const auto& culprit = results["partitions"]
+                            .as_array()[0]
+                            .as_object()
+                            .at("explanation")
+                            .as_object()
+                            .at("culprit")
+                            .as_object();
   std::string op(culprit.at("op").as_string());
   ASSERT_EQ(op.rfind("read ", 0), 0u) << "etcd_000's culprit is a read: " << op;
-  EXPECT_NE(test::read_file(dir.path() / "junit.xml").find("<failure message=\"operation #"), std::string::npos);
+  EXPECT_NE(test::read_file(dir.path() / "junit.xml").find("<failure message=\"operation #"),
+            std::string::npos);
 
-  test::PageLoad load = test::load_page(chromium, "file://" + (out / "report.html").string(),
-                                        fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-check-invalid.png");
+  test::PageLoad load =
+      test::load_page(chromium, "file://" + (out / "report.html").string(),
+                      fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-check-invalid.png");
   expect_clean_load(load);
   EXPECT_NE(load.dom.find("data-verdict=\"invalid\""), std::string::npos);
-  std::string named = "Offending operation: process " + std::to_string(culprit.at("process").as_int64()) + " " + op;
+  std::string named =
+      "Offending operation: process " + std::to_string(culprit.at("process").as_int64()) + " " + op;
   auto anomalies = load.dom.find("id=\"anomalies\"");
   ASSERT_NE(anomalies, std::string::npos);
   EXPECT_NE(load.dom.find(named, anomalies), std::string::npos) << named;
@@ -206,8 +246,10 @@ TEST(ReportInChromium, SetAndBankFindingsAreListed) {
   using test::make_op;
   History set;
   set.source = "set.jsonl";
-  set.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000), make_op(1, OpType::kOk, 0, "add", 1, 2000),
-             make_op(2, OpType::kInvoke, 0, "add", 2, 3000), make_op(3, OpType::kOk, 0, "add", 2, 4000),
+  set.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000),
+             make_op(1, OpType::kOk, 0, "add", 1, 2000),
+             make_op(2, OpType::kInvoke, 0, "add", 2, 3000),
+             make_op(3, OpType::kOk, 0, "add", 2, 4000),
              make_op(4, OpType::kInvoke, 1, "read", nullptr, 5000),
              make_op(5, OpType::kOk, 1, "read", boost::json::array{1, 99}, 6000)};
   set.ops[4].extra["final"] = true;
@@ -215,22 +257,28 @@ TEST(ReportInChromium, SetAndBankFindingsAreListed) {
   bank.ops = {make_op(0, OpType::kInvoke, 2, "read", nullptr, 1000),
               make_op(1, OpType::kOk, 2, "read", {{"a", 5}, {"b", 4}}, 2000)};
   boost::json::object results = {
-      {"checkers", {{"set", check_set(set).to_json()},
-                    {"bank", check_bank(bank, BankCheckOptions{{"a", "b"}, 10, false, 10}).to_json()}}}};
+      {"checkers",
+       {{"set", check_set(set).to_json()},
+        {"bank", check_bank(bank, BankCheckOptions{{"a", "b"}, 10, false, 10}).to_json()}}}};
   test::TempDir dir;
   std::ofstream history(dir.path() / "history.jsonl");
   write_jsonl(set, history);
   history.close();
   test::write_file(dir.path() / "results.json", boost::json::serialize(results));
-  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 1);
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"),
+            1);
 
-  test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string());
+  test::PageLoad load =
+      test::load_page(chromium, "file://" + (dir.path() / "report.html").string());
   expect_clean_load(load);
   auto anomalies = load.dom.find("id=\"anomalies\"");
   ASSERT_NE(anomalies, std::string::npos);
-  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
-  EXPECT_NE(section.find("<strong>lost: </strong><span class=\"mono\">2</span>"), std::string::npos) << section;
-  EXPECT_NE(section.find("<strong>unexpected: </strong><span class=\"mono\">99</span>"), std::string::npos);
+  std::string section =
+      load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  EXPECT_NE(section.find("<strong>lost: </strong><span class=\"mono\">2</span>"), std::string::npos)
+      << section;
+  EXPECT_NE(section.find("<strong>unexpected: </strong><span class=\"mono\">99</span>"),
+            std::string::npos);
   EXPECT_NE(section.find("Reads with a wrong total"), std::string::npos);
   EXPECT_NE(section.find("<td>9</td>"), std::string::npos) << "the observed total";
 }
@@ -241,21 +289,26 @@ TEST(ReportInChromium, ClockOffsetsArePlottedWithTheAnomalies) {
   std::ofstream history(dir.path() / "history.jsonl");
   write_jsonl(test::clock_fault_history(), history);
   history.close();
-  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"), 2);
+  ASSERT_EQ(run(std::string(FAULTLINE_BINARY) + " report " + dir.path().string() + " > /dev/null"),
+            2);
 
   test::PageLoad load = test::load_page(chromium, "file://" + (dir.path() / "report.html").string(),
                                         fs::path(FAULTLINE_ARTIFACTS_DIR) / "report-clock.png");
   expect_clean_load(load);
   auto anomalies = load.dom.find("id=\"anomalies\"");
   ASSERT_NE(anomalies, std::string::npos);
-  std::string section = load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
+  std::string section =
+      load.dom.substr(anomalies, load.dom.find("</section>", anomalies) - anomalies);
   EXPECT_NE(section.find("<div id=\"clock\" data-points=\"6\">"), std::string::npos) << section;
   EXPECT_NE(section.find("id=\"clock-plot\""), std::string::npos);
   EXPECT_NE(section.find("<title>n2: 5000 ms at"), std::string::npos) << "a point per measurement";
   // Per node: measurements, min and max offset.
-  EXPECT_NE(section.find("<td>n2</td><td class=\"num\">5</td><td class=\"num\">0.3 ms</td><td class=\"num\">5001 ms</td>"),
-            std::string::npos) << section;
-  EXPECT_NE(section.find("<td>n1</td><td class=\"num\">1</td><td class=\"num\">-0.3 ms</td>"), std::string::npos);
+  EXPECT_NE(section.find("<td>n2</td><td class=\"num\">5</td><td class=\"num\">0.3 ms</td><td "
+                         "class=\"num\">5001 ms</td>"),
+            std::string::npos)
+      << section;
+  EXPECT_NE(section.find("<td>n1</td><td class=\"num\">1</td><td class=\"num\">-0.3 ms</td>"),
+            std::string::npos);
 }
 
 TEST(ServeInChromium, IndexListsRunsAndOpensTheirReports) {
@@ -270,11 +323,13 @@ TEST(ServeInChromium, IndexListsRunsAndOpensTheirReports) {
 
   test::PageLoad index = test::load_page(chromium, base + "/", std::nullopt, 1280, 800, false);
   expect_clean_load(index);
-  EXPECT_NE(index.dom.find("href=\"/runs/etcd-register/20250102T030405/report.html\""), std::string::npos);
+  EXPECT_NE(index.dom.find("href=\"/runs/etcd-register/20250102T030405/report.html\""),
+            std::string::npos);
   EXPECT_NE(index.dom.find("<td class=\"verdict\">invalid</td>"), std::string::npos);
 
-  test::PageLoad report = test::load_page(chromium, base + "/runs/etcd-register/20250102T030405/report.html",
-                                          std::nullopt, 1280, 800, false);
+  test::PageLoad report =
+      test::load_page(chromium, base + "/runs/etcd-register/20250102T030405/report.html",
+                      std::nullopt, 1280, 800, false);
   expect_clean_load(report);
   EXPECT_NE(report.dom.find("data-verdict=\"invalid\""), std::string::npos);
   EXPECT_EQ(serve.stop(), 0);

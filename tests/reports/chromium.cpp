@@ -3,13 +3,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
 #include <cstdlib>
 #include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
-
-#include <boost/asio.hpp>
 
 #include "tests/reports/test_support.h"
 
@@ -45,15 +44,16 @@ class RecordingProxy {
       if (ec) return;
       auto s = std::make_shared<tcp::socket>(std::move(socket));
       auto buffer = std::make_shared<std::array<char, 512>>();
-      s->async_read_some(boost::asio::buffer(*buffer), [this, s, buffer](boost::system::error_code e, std::size_t n) {
-        if (!e) {
-          std::string text(buffer->data(), n);
-          std::lock_guard lock(mutex_);
-          requests_.push_back(text.substr(0, text.find("\r\n")));
-        }
-        boost::system::error_code ignored;
-        s->close(ignored);
-      });
+      s->async_read_some(boost::asio::buffer(*buffer),
+                         [this, s, buffer](boost::system::error_code e, std::size_t n) {
+                           if (!e) {
+                             std::string text(buffer->data(), n);
+                             std::lock_guard lock(mutex_);
+                             requests_.push_back(text.substr(0, text.find("\r\n")));
+                           }
+                           boost::system::error_code ignored;
+                           s->close(ignored);
+                         });
       accept();
     });
   }
@@ -78,7 +78,8 @@ std::string shell_quote(const std::string& s) {
 }
 
 bool is_browser_service(const std::string& request_line) {
-  static const std::regex services(R"(^\S+ (https?://)?[^/ ]*(google\.com|googleapis\.com|gvt1\.com|gstatic\.com)[:/ ])");
+  static const std::regex services(
+      R"(^\S+ (https?://)?[^/ ]*(google\.com|googleapis\.com|gvt1\.com|gstatic\.com)[:/ ])");
   return std::regex_search(request_line, services);
 }
 
@@ -96,7 +97,8 @@ int run_chromium(const std::string& chromium, const std::vector<std::string>& ar
 }  // namespace
 
 std::optional<std::string> find_chromium() {
-  for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
+  for (const char* path :
+       {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
     if (::access(path, X_OK) == 0) return std::string(path);
   }
   return std::nullopt;
@@ -109,13 +111,22 @@ PageLoad load_page(const std::string& chromium, const std::string& url,
   RecordingProxy proxy;
   auto base_args = [&](const std::string& profile) {
     return std::vector<std::string>{
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--no-pings", "--disable-domain-reliability",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--no-pings",
+        "--disable-domain-reliability",
         "--user-data-dir=" + (work.path() / profile).string(),
         "--proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()),
         record_loopback ? "--proxy-bypass-list=<-loopback>" : "--proxy-bypass-list=<local>",
-        "--enable-logging=stderr", "--v=0",
+        "--enable-logging=stderr",
+        "--v=0",
         "--window-size=" + std::to_string(width) + "," + std::to_string(height)};
   };
   PageLoad load;

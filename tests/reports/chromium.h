@@ -17,9 +17,9 @@ std::optional<std::string> find_chromium();
 
 struct PageLoad {
   int exit_code = -1;
-  std::string dom;                           // --dump-dom output
-  std::vector<std::string> console;          // console messages, uncaught errors included
-  std::vector<std::string> page_requests;    // requests the page made (request lines)
+  std::string dom;                         // --dump-dom output
+  std::vector<std::string> console;        // console messages, uncaught errors included
+  std::vector<std::string> page_requests;  // requests the page made (request lines)
 };
 
 // Loads `url`. With `screenshot`, a second run saves a PNG of `width` x `height`.

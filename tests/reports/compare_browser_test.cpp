@@ -7,10 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <regex>
 #include <set>
-
-#include <boost/json.hpp>
 
 #include "tests/reports/browser_support.h"
 #include "tests/reports/chromium.h"
@@ -60,14 +59,33 @@ class CompareOnLocalCluster : public testing::LocalClusterTest {
 
 TEST_F(CompareOnLocalCluster, PageOfARedisCompareShowsEveryPlotAndAnswerFromACopiedStore) {
   REQUIRE_CHROMIUM(chromium);
-  auto r = testing::run({FAULTLINE_BINARY, "compare", "--cluster", cluster_, "--store", store_.string(),
-                         "--db", "redis", "--modes", "read-from=primary,read-from=replica",
-                         "--workload", "register", "--nemesis", "partition", "--nemesis-interval", "2",
-                         "--time-limit", "10", "--rate", "500", "--seed", "7"},
+  auto r = testing::run({FAULTLINE_BINARY,
+                         "compare",
+                         "--cluster",
+                         cluster_,
+                         "--store",
+                         store_.string(),
+                         "--db",
+                         "redis",
+                         "--modes",
+                         "read-from=primary,read-from=replica",
+                         "--workload",
+                         "register",
+                         "--nemesis",
+                         "partition",
+                         "--nemesis-interval",
+                         "2",
+                         "--time-limit",
+                         "10",
+                         "--rate",
+                         "500",
+                         "--seed",
+                         "7"},
                         200s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("report: (.*/compare/[^/\n]+\\.html)\n"))) << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("report: (.*/compare/[^/\n]+\\.html)\n")))
+      << r.out;
   fs::path page(m[1].str());
   ASSERT_NE(r.out.find("data: " + (page.parent_path() / page.stem()).string() + ".compare.json"),
             std::string::npos)
@@ -83,12 +101,14 @@ TEST_F(CompareOnLocalCluster, PageOfARedisCompareShowsEveryPlotAndAnswerFromACop
 
   fs::path shot = fs::path(FAULTLINE_ARTIFACTS_DIR) / "compare-real-run.png";
   fs::remove(shot);
-  test::PageLoad load = test::load_page(chromium, "file://" + moved_page.string(), shot, 1280, 4300);
+  test::PageLoad load =
+      test::load_page(chromium, "file://" + moved_page.string(), shot, 1280, 4300);
   test::expect_clean_load(load);
   ASSERT_TRUE(fs::exists(shot));
   EXPECT_GT(fs::file_size(shot), 50'000u);
   std::cout << "screenshot of the real compare page: " << shot.string() << "\n";
-  EXPECT_EQ(load.dom.find("<p class=\"error-box\">"), std::string::npos) << "a section failed to draw";
+  EXPECT_EQ(load.dom.find("<p class=\"error-box\">"), std::string::npos)
+      << "a section failed to draw";
 
   // Every plot is drawn, and not empty: staleness in ms and versions, stale reads over time,
   // latency per op type and over time, availability over time, convergence.
@@ -114,9 +134,11 @@ TEST_F(CompareOnLocalCluster, PageOfARedisCompareShowsEveryPlotAndAnswerFromACop
 
   // Plain answers, each linking the plot it is read from; every figure was measured.
   std::string answers = section_of(load.dom, "answers");
-  EXPECT_NE(answers.find("With read-from=primary, no read was stale"), std::string::npos) << answers;
-  EXPECT_TRUE(std::regex_search(answers, std::regex("With read-from=replica, [0-9.]+% of reads were "
-                                                    "stale \\([0-9]+ of [0-9]+\\); the worst was")))
+  EXPECT_NE(answers.find("With read-from=primary, no read was stale"), std::string::npos)
+      << answers;
+  EXPECT_TRUE(
+      std::regex_search(answers, std::regex("With read-from=replica, [0-9.]+% of reads were "
+                                            "stale \\([0-9]+ of [0-9]+\\); the worst was")))
       << answers;
   EXPECT_NE(answers.find("href=\"#staleness-time\""), std::string::npos);
   EXPECT_NE(answers.find("href=\"#convergence\""), std::string::npos);
@@ -144,16 +166,17 @@ TEST_F(CompareOnLocalCluster, PageOfARedisCompareShowsEveryPlotAndAnswerFromACop
   std::string listed = "href=\"/runs/compare/" + page.filename().string() + "\"";
   EXPECT_NE(index.dom.find(listed), std::string::npos) << index.dom.substr(0, 4000);
   EXPECT_NE(index.dom.find("read-from=primary, read-from=replica"), std::string::npos);
-  test::PageLoad served = test::load_page(chromium, base + "/runs/compare/" + page.filename().string(),
-                                          std::nullopt, 1280, 800, false);
+  test::PageLoad served = test::load_page(
+      chromium, base + "/runs/compare/" + page.filename().string(), std::nullopt, 1280, 800, false);
   test::expect_clean_load(served);
   std::string report_link = *std::find_if(links.begin(), links.end(), [](const std::string& l) {
     return l.size() > 12 && l.compare(l.size() - 12, 12, "/report.html") == 0;
   });
-  test::PageLoad report = test::load_page(chromium, base + "/runs/compare/" + report_link, std::nullopt,
-                                          1280, 800, false);
+  test::PageLoad report = test::load_page(chromium, base + "/runs/compare/" + report_link,
+                                          std::nullopt, 1280, 800, false);
   EXPECT_EQ(report.exit_code, 0);
-  EXPECT_NE(report.dom.find("data-verdict=\""), std::string::npos) << "the run's report through serve";
+  EXPECT_NE(report.dom.find("data-verdict=\""), std::string::npos)
+      << "the run's report through serve";
   EXPECT_EQ(serve.stop(), 0);
 }
 

@@ -2,6 +2,8 @@
 // (missing ones included), the series of a small history, links relative to the page, and
 // the list of compare pages `faultline serve` shows.
 
+#include "reports/compare_page.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -9,7 +11,6 @@
 #include "checker/history/history.h"
 #include "reports/compare_answers.h"
 #include "reports/compare_index.h"
-#include "reports/compare_page.h"
 #include "reports/compare_series.h"
 #include "tests/reports/test_support.h"
 
@@ -23,8 +24,8 @@ const boost::json::array kPartition = {
     {{"kind", "partition"}, {"start_ms", 2000}, {"end_ms", 5000}, {"open", false}}};
 
 // One mode as compare.json holds it, with the figures the answers read.
-boost::json::object mode(const std::string& name, double reads, double stale, double stale_in_faults,
-                         double read_p99, double availability_in_faults) {
+boost::json::object mode(const std::string& name, double reads, double stale,
+                         double stale_in_faults, double read_p99, double availability_in_faults) {
   boost::json::object staleness = {{"reads", reads},
                                    {"stale_reads", stale},
                                    {"stale_in_faults", stale_in_faults},
@@ -37,11 +38,16 @@ boost::json::object mode(const std::string& name, double reads, double stale, do
       {"staleness", staleness},
       {"latency", {{"count", 500}, {"by_f", {{"read", {{"count", 300}, {"p99", read_p99}}}}}}},
       {"convergence",
-       {{"keys", 10}, {"converged", 10}, {"not_converged", 0}, {"timed_out", 0}, {"timeout_s", 30},
+       {{"keys", 10},
+        {"converged", 10},
+        {"not_converged", 0},
+        {"timed_out", 0},
+        {"timeout_s", 30},
         {"ms", boost::json::array{12.5, 80.0, 420.0}}}}};
-  boost::json::object summary = {{"latency_ms", {{"p50", 0.1}, {"p99", read_p99 + 1}}},
-                                 {"availability_in_faults", availability_in_faults},
-                                 {"availability_by_f_in_faults", {{"read", availability_in_faults}}}};
+  boost::json::object summary = {
+      {"latency_ms", {{"p50", 0.1}, {"p99", read_p99 + 1}}},
+      {"availability_in_faults", availability_in_faults},
+      {"availability_by_f_in_faults", {{"read", availability_in_faults}}}};
   return {{"mode", name}, {"summary", summary}, {"series", series}};
 }
 
@@ -67,18 +73,21 @@ TEST(PlainAnswers, StaleShareWorstCaseAndWhereItFellComeFromTheFigures) {
   boost::json::array modes = {mode("read-from=primary", 1000, 0, 0, 0.31, 0.9),
                               mode("read-from=replica", 1000, 134, 134, 0.21, 0.88)};
   auto answers = plain_answers(modes);
-  EXPECT_TRUE(has(answers, "With read-from=replica, 13.4% of reads were stale (134 of 1000); the "
-                           "worst was 1.25 s and 137 versions behind; all of it inside partitions."))
+  EXPECT_TRUE(has(answers,
+                  "With read-from=replica, 13.4% of reads were stale (134 of 1000); the "
+                  "worst was 1.25 s and 137 versions behind; all of it inside partitions."))
       << all_text(answers);
   EXPECT_TRUE(has(answers, "With read-from=primary, no read was stale (0 of 1000 reads)."))
       << all_text(answers);
-  EXPECT_TRUE(has(answers, "Against read-from=replica, read-from=primary reads cost +0.10 ms at p99 "
-                           "(0.31 ms vs 0.21 ms); read-from=primary lost no availability in faults "
-                           "here (90.0% vs 88.0% of client time served); clients that wanted to "
-                           "read were served 90.0% vs 88.0% of the time in faults."))
+  EXPECT_TRUE(has(answers,
+                  "Against read-from=replica, read-from=primary reads cost +0.10 ms at p99 "
+                  "(0.31 ms vs 0.21 ms); read-from=primary lost no availability in faults "
+                  "here (90.0% vs 88.0% of client time served); clients that wanted to "
+                  "read were served 90.0% vs 88.0% of the time in faults."))
       << all_text(answers);
-  EXPECT_TRUE(has(answers, "With read-from=replica, all 10 keys agreed on every node within 420 ms "
-                           "of the last heal."))
+  EXPECT_TRUE(has(answers,
+                  "With read-from=replica, all 10 keys agreed on every node within 420 ms "
+                  "of the last heal."))
       << all_text(answers);
 }
 
@@ -92,7 +101,8 @@ TEST(PlainAnswers, EachAnswerLinksThePlotsItIsReadFrom) {
           << a.text;
     }
     if (a.text.find("p99") != std::string::npos) {
-      EXPECT_EQ(a.plots, (std::vector<std::string>{"latency-cdf", "latency-time", "availability-time"}));
+      EXPECT_EQ(a.plots,
+                (std::vector<std::string>{"latency-cdf", "latency-time", "availability-time"}));
     }
     if (a.text.find("agreed") != std::string::npos) {
       EXPECT_EQ(a.plots, std::vector<std::string>{"convergence"});
@@ -106,11 +116,12 @@ TEST(PlainAnswers, LostAvailabilityIsCountedInPoints) {
   boost::json::array modes = {mode("read-consistency=linearizable", 500, 0, 0, 9, 0.5),
                               mode("read-consistency=serializable", 500, 50, 50, 0.5, 0.9)};
   auto answers = plain_answers(modes);
-  EXPECT_TRUE(has(answers, "Against read-consistency=serializable, read-consistency=linearizable "
-                           "reads cost +8.5 ms at p99 (9.0 ms vs 0.50 ms); "
-                           "read-consistency=linearizable lost 40.0 points of availability in "
-                           "faults (50.0% vs 90.0% of client time served); clients that wanted to "
-                           "read were served 50.0% vs 90.0% of the time in faults."))
+  EXPECT_TRUE(has(answers,
+                  "Against read-consistency=serializable, read-consistency=linearizable "
+                  "reads cost +8.5 ms at p99 (9.0 ms vs 0.50 ms); "
+                  "read-consistency=linearizable lost 40.0 points of availability in "
+                  "faults (50.0% vs 90.0% of client time served); clients that wanted to "
+                  "read were served 50.0% vs 90.0% of the time in faults."))
       << all_text(answers);
 }
 
@@ -126,16 +137,19 @@ TEST(PlainAnswers, AMissingFigureIsSaidNotMeasured) {
   set_mode["summary"].as_object()["availability_in_faults"] = nullptr;
   boost::json::array modes = {mode("read-from=primary", 100, 0, 0, 1, 1), set_mode};
   auto answers = plain_answers(modes);
-  EXPECT_TRUE(has(answers, "With read-from=replica, staleness was not measured (measured on "
-                           "register histories only; this one has no write or cas)."))
+  EXPECT_TRUE(has(answers,
+                  "With read-from=replica, staleness was not measured (measured on "
+                  "register histories only; this one has no write or cas)."))
       << all_text(answers);
-  EXPECT_TRUE(has(answers, "With read-from=replica, convergence was not measured (no final reads "
-                           "after the last heal)."))
+  EXPECT_TRUE(has(answers,
+                  "With read-from=replica, convergence was not measured (no final reads "
+                  "after the last heal)."))
       << all_text(answers);
   // The primary is not known to be fresher: the figures are only set side by side.
-  EXPECT_TRUE(has(answers, "read-from=primary against read-from=replica: p99 latency not measured; "
-                           "availability in faults not measured (no client wanted service in "
-                           "them)."))
+  EXPECT_TRUE(has(answers,
+                  "read-from=primary against read-from=replica: p99 latency not measured; "
+                  "availability in faults not measured (no client wanted service in "
+                  "them)."))
       << all_text(answers);
   for (const auto& text : texts(answers)) EXPECT_EQ(text.find("cost"), std::string::npos) << text;
 }
@@ -150,25 +164,29 @@ TEST(PlainAnswers, WithoutFaultsNothingIsClaimedAboutThem) {
   ASSERT_FALSE(answers.empty());
   EXPECT_EQ(answers[0].text,
             "No fault was injected in these runs, so nothing here was measured inside faults.");
-  EXPECT_TRUE(has(answers, "With b, 3.0% of reads were stale (3 of 100); the worst was 1.25 s and "
-                           "137 versions behind; the run had no faults."))
+  EXPECT_TRUE(has(answers,
+                  "With b, 3.0% of reads were stale (3 of 100); the worst was 1.25 s and "
+                  "137 versions behind; the run had no faults."))
       << all_text(answers);
-  EXPECT_TRUE(has(answers, "Against b, a reads cost nothing at p99 (1.0 ms vs 1.0 ms); availability "
-                           "in faults not measured (no fault windows)."))
+  EXPECT_TRUE(has(answers,
+                  "Against b, a reads cost nothing at p99 (1.0 ms vs 1.0 ms); availability "
+                  "in faults not measured (no fault windows)."))
       << all_text(answers);
-  EXPECT_TRUE(has(answers, "With a, all 10 keys agreed on every node within 420 ms of the first "
-                           "final read (no fault was healed)."))
+  EXPECT_TRUE(has(answers,
+                  "With a, all 10 keys agreed on every node within 420 ms of the first "
+                  "final read (no fault was healed)."))
       << all_text(answers);
 }
 
 TEST(PlainAnswers, KeysThatStillDisagreeAreCounted) {
   boost::json::object m = mode("read-from=replica", 100, 1, 1, 1, 1);
-  m["series"].as_object()["convergence"] = {{"keys", 10}, {"converged", 8}, {"not_converged", 2},
-                                           {"timed_out", 0}, {"timeout_s", 30},
-                                           {"ms", boost::json::array{5.0}}};
+  m["series"].as_object()["convergence"] = {{"keys", 10},         {"converged", 8},
+                                            {"not_converged", 2}, {"timed_out", 0},
+                                            {"timeout_s", 30},    {"ms", boost::json::array{5.0}}};
   auto answers = plain_answers(boost::json::array{m});
-  EXPECT_TRUE(has(answers, "With read-from=replica, 2 of 10 keys still disagreed between nodes "
-                           "after the final reads (up to 30 s after the last heal)."))
+  EXPECT_TRUE(has(answers,
+                  "With read-from=replica, 2 of 10 keys still disagreed between nodes "
+                  "after the final reads (up to 30 s after the last heal)."))
       << all_text(answers);
 }
 
@@ -220,10 +238,12 @@ TEST(CompareSeries, StaleReadsFaultsLatencyAvailabilityAndConvergenceOfAHistory)
   EXPECT_EQ(st.at("ms_cdf").as_array().back().as_array()[1].to_number<double>(), 1);
   const auto& latency = s.at("latency").as_object();
   EXPECT_EQ(latency.at("by_f").at("write").at("count").to_number<int>(), 2);
-  EXPECT_EQ(latency.at("by_f").at("read").at("count").to_number<int>(), 1) << "final reads left out";
+  EXPECT_EQ(latency.at("by_f").at("read").at("count").to_number<int>(), 1)
+      << "final reads left out";
   const auto& availability = s.at("availability").as_object();
   EXPECT_FALSE(availability.at("slots").as_array().empty());
-  EXPECT_EQ(availability.at("slots").as_array().size(), availability.at("in_faults").as_array().size());
+  EXPECT_EQ(availability.at("slots").as_array().size(),
+            availability.at("in_faults").as_array().size());
   const auto& convergence = s.at("convergence").as_object();
   EXPECT_EQ(convergence.at("keys").to_number<int>(), 1);
   EXPECT_EQ(convergence.at("converged").to_number<int>(), 1);
@@ -232,10 +252,12 @@ TEST(CompareSeries, StaleReadsFaultsLatencyAvailabilityAndConvergenceOfAHistory)
 
 TEST(CompareSeries, AHistoryWithoutWritesHasStalenessNotMeasured) {
   History h;
-  h.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000), make_op(1, OpType::kOk, 0, "add", 1, 2000)};
+  h.ops = {make_op(0, OpType::kInvoke, 0, "add", 1, 1000),
+           make_op(1, OpType::kOk, 0, "add", 1, 2000)};
   boost::json::object s = compare_series(h);
   EXPECT_TRUE(s.at("staleness").is_null());
-  EXPECT_EQ(s.at("staleness_note"), "measured on register histories only; this one has no write or cas");
+  EXPECT_EQ(s.at("staleness_note"),
+            "measured on register histories only; this one has no write or cas");
   EXPECT_TRUE(s.at("convergence").is_null());
   EXPECT_TRUE(s.at("convergence_note").is_string());
 }
@@ -258,7 +280,9 @@ TEST(ComparePage, LinksAreRelativeToThePageAndValuesStayText) {
   test::write_file(run / "report.html", "<html></html>");
   fs::path other = store / "redis-register" / "20261203T120100";
   fs::create_directories(other);
-  CompareRun a{"read-from=<script>alert(1)</script>", {{"valid", true}, {"run", run.string()}}, run,
+  CompareRun a{"read-from=<script>alert(1)</script>",
+               {{"valid", true}, {"run", run.string()}},
+               run,
                compare_series(stale_history())};
   CompareRun b{"read-from=replica", {{"valid", false}}, other, compare_series(stale_history())};
   fs::path page = store / "compare" / "redis-register-20261203T120200.html";
@@ -289,10 +313,11 @@ TEST(ComparePage, LinksAreRelativeToThePageAndValuesStayText) {
   ASSERT_EQ(pages.size(), 1u);
   EXPECT_EQ(pages[0].path, "compare/redis-register-20261203T120200.html");
   EXPECT_EQ(pages[0].title, "redis <b>compare</b>");
-  EXPECT_EQ(pages[0].modes, (std::vector<std::string>{"read-from=<script>alert(1)</script>",
-                                                      "read-from=replica"}));
+  EXPECT_EQ(pages[0].modes,
+            (std::vector<std::string>{"read-from=<script>alert(1)</script>", "read-from=replica"}));
   std::string list = render_compare_list(pages);
-  EXPECT_NE(list.find("href=\"/runs/compare/redis-register-20261203T120200.html\""), std::string::npos);
+  EXPECT_NE(list.find("href=\"/runs/compare/redis-register-20261203T120200.html\""),
+            std::string::npos);
   EXPECT_EQ(list.find("<script>"), std::string::npos);
   EXPECT_EQ(list.find("<b>"), std::string::npos);
   EXPECT_TRUE(scan_compare_pages(dir.path() / "nowhere").empty());

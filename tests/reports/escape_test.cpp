@@ -1,11 +1,12 @@
 // Escaping: every value from a history or a database reaches a page or an XML file inert.
 
+#include "reports/escape.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include "reports/columns.h"
-#include "reports/escape.h"
 
 namespace faultline {
 namespace {

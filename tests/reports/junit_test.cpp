@@ -1,15 +1,15 @@
 // JUnit output: the shape CI tools read (testsuites/testsuite/testcase/failure), with
 // every message escaped, and verdicts read from results documents of every shape.
 
-#include <gtest/gtest.h>
+#include "reports/junit.h"
 
-#include <sstream>
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
+#include <sstream>
 
-#include "reports/junit.h"
 #include "reports/verdicts.h"
 
 namespace faultline {
@@ -32,7 +32,8 @@ boost::json::object lin_results() {
       {"key": 1, "verdict": "valid"},
       {"key": 2, "verdict": "invalid", "explanation": {"text": "read 3 <but> the register holds \"4\" & more\nline two"}},
       {"key": "k<3>", "verdict": "unknown", "reason": "time"},
-      {"key": 4, "verdict": "valid"}]})").as_object();
+      {"key": 4, "verdict": "valid"}]})")
+      .as_object();
 }
 
 TEST(Junit, OneTestCasePerNotValidPartitionAndOneForTheValidOnes) {
@@ -47,11 +48,13 @@ TEST(Junit, OneTestCasePerNotValidPartitionAndOneForTheValidOnes) {
     if (name == "testcase") cases.push_back(&child);
   }
   ASSERT_EQ(cases.size(), 3u);
-  EXPECT_EQ(cases[0]->get<std::string>("<xmlattr>.classname"), "faultline.linearizability (cas-register)");
+  EXPECT_EQ(cases[0]->get<std::string>("<xmlattr>.classname"),
+            "faultline.linearizability (cas-register)");
   EXPECT_EQ(cases[0]->get<std::string>("<xmlattr>.name"), "key 2");
   EXPECT_EQ(cases[0]->get<std::string>("failure.<xmlattr>.message"),
             "read 3 <but> the register holds \"4\" & more");
-  EXPECT_EQ(cases[0]->get<std::string>("failure"), "read 3 <but> the register holds \"4\" & more\nline two");
+  EXPECT_EQ(cases[0]->get<std::string>("failure"),
+            "read 3 <but> the register holds \"4\" & more\nline two");
   EXPECT_EQ(cases[1]->get<std::string>("<xmlattr>.name"), "key \"k<3>\"");
   EXPECT_EQ(cases[1]->get<std::string>("error.<xmlattr>.type"), "unknown");
   EXPECT_EQ(cases[2]->get<std::string>("<xmlattr>.name"), "2 valid partitions");
@@ -61,7 +64,8 @@ TEST(Junit, OneTestCasePerNotValidPartitionAndOneForTheValidOnes) {
 TEST(Junit, SeveralCheckersAndNoResults) {
   boost::json::object results = boost::json::parse(R"({"checkers": {
       "set": {"checker": "set", "verdict": "invalid", "summary": "2 lost"},
-      "bank": {"checker": "bank", "valid": true}}})").as_object();
+      "bank": {"checker": "bank", "valid": true}}})")
+                                    .as_object();
   EXPECT_EQ(overall_verdict(results), "invalid");
   pt::ptree tree = parse_xml(render_junit(results, "s"));
   EXPECT_EQ(tree.get<int>("testsuites.<xmlattr>.tests"), 2);
@@ -74,7 +78,9 @@ TEST(Junit, SeveralCheckersAndNoResults) {
 TEST(Verdicts, JepsenStyleValidFlags) {
   EXPECT_EQ(verdict_of(boost::json::parse(R"({"valid": false})").as_object()), "invalid");
   EXPECT_EQ(verdict_of(boost::json::parse(R"({"valid": "unknown"})").as_object()), "unknown");
-  EXPECT_EQ(overall_verdict(boost::json::parse(R"({"checkers": [{"valid": true}, {"verdict": "unknown"}]})").as_object()),
+  EXPECT_EQ(overall_verdict(
+                boost::json::parse(R"({"checkers": [{"valid": true}, {"verdict": "unknown"}]})")
+                    .as_object()),
             "unknown");
   auto checkers = checker_verdicts(lin_results());
   ASSERT_EQ(checkers.size(), 1u);

@@ -1,18 +1,18 @@
 // What a report embeds and how: the operations as columns, summaries, fault periods,
 // and a page that stays inert whatever the history holds.
 
+#include "reports/report_data.h"
+
 #include <gtest/gtest.h>
 
-#include <tuple>
-
 #include <boost/json.hpp>
+#include <tuple>
 
 #include "checker/history/pairing.h"
 #include "reports/columns.h"
 #include "reports/fault_periods.h"
 #include "reports/html_report.h"
 #include "reports/op_summary.h"
-#include "reports/report_data.h"
 #include "tests/reports/test_support.h"
 
 namespace faultline {
@@ -22,7 +22,8 @@ using test::make_op;
 
 std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -30,8 +31,9 @@ TEST(HtmlReport, HostileValuesStayInsideTheirJson) {
   History h = test::hostile_history(200);
   boost::json::object results = {
       {"verdict", "invalid"},
-      {"partitions", boost::json::array{{{"verdict", "invalid"},
-                                         {"explanation", {{"text", "<img src=x onerror=alert(1)>"}}}}}}};
+      {"partitions",
+       boost::json::array{
+           {{"verdict", "invalid"}, {"explanation", {{"text", "<img src=x onerror=alert(1)>"}}}}}}};
   boost::json::object test_config = {{"name", "\"><script>alert('name')</script>"}};
   std::string html = render_html_report(h, results, test_config);
 
@@ -39,7 +41,8 @@ TEST(HtmlReport, HostileValuesStayInsideTheirJson) {
   EXPECT_EQ(count(html, "<script"), 8u);
   EXPECT_EQ(count(html, "</script>"), 8u);
   EXPECT_EQ(count(html, "<img"), 0u);
-  EXPECT_NE(html.find("<title>faultline report: invalid · hostile&lt;script&gt;.jsonl</title>"), std::string::npos);
+  EXPECT_NE(html.find("<title>faultline report: invalid · hostile&lt;script&gt;.jsonl</title>"),
+            std::string::npos);
 
   const std::string open = "<script type=\"application/json\" id=\"faultline-data\">";
   auto begin = html.find(open) + open.size();
@@ -50,7 +53,8 @@ TEST(HtmlReport, HostileValuesStayInsideTheirJson) {
   EXPECT_EQ(parsed["test"].as_object()["name"], test_config["name"]);
   const auto& texts = parsed["ops"].as_object()["texts"].as_array();
   bool found = false;
-  for (const auto& t : texts) found |= t.as_string().find("</script><script>alert") != std::string::npos;
+  for (const auto& t : texts)
+    found |= t.as_string().find("</script><script>alert") != std::string::npos;
   EXPECT_TRUE(found) << "the hostile value is shown, as text";
 }
 
@@ -80,7 +84,8 @@ TEST(ReportData, OperationsBecomeColumns) {
 }
 
 TEST(ReportData, PorcupineLogWithoutTimesUsesPositions) {
-  History h = read_history(std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/jepsen/etcd_000.log");
+  History h =
+      read_history(std::string(FAULTLINE_SHARED_DIR) + "/histories/porcupine/jepsen/etcd_000.log");
   boost::json::object data = build_report_data(h, {}, {}, {});
   EXPECT_EQ(data["ops"].as_object()["unit"], "position");
   EXPECT_EQ(data["ops"].as_object()["count"], 85);
@@ -97,14 +102,18 @@ TEST(FaultPeriods, StartAndStopDelimitAPeriodAndAnUnstoppedOneRunsToTheEnd) {
            make_op(4, OpType::kInvoke, kNemesisProcess, "stop-partition", nullptr, 4'000'000),
            make_op(5, OpType::kInfo, kNemesisProcess, "stop-partition", nullptr, 4'500'000),
            make_op(6, OpType::kInvoke, kNemesisProcess, "start", nullptr, 5'000'000),
-           make_op(7, OpType::kInfo, kNemesisProcess, "clock-bump", {{"n1", 2.5}, {"n2", -1}}, 6'000'000)};
+           make_op(7, OpType::kInfo, kNemesisProcess, "clock-bump", {{"n1", 2.5}, {"n2", -1}},
+                   6'000'000)};
   PairedHistory paired = pair_operations(h);
   OpTable table = build_op_table(h, paired, {});
   boost::json::object faults = fault_periods(h, paired, table);
   const auto& periods = faults["periods"].as_array();
   ASSERT_EQ(periods.size(), 2u);
-  boost::json::object partition = {{"kind", "partition"}, {"start", 1000.0}, {"end", 4500.0},
-                                   {"open", false}, {"value", "\"majority\""}};
+  boost::json::object partition = {{"kind", "partition"},
+                                   {"start", 1000.0},
+                                   {"end", 4500.0},
+                                   {"open", false},
+                                   {"value", "\"majority\""}};
   EXPECT_EQ(periods[0], partition);
   EXPECT_EQ(periods[1].as_object().at("kind"), "fault");
   EXPECT_EQ(periods[1].as_object().at("end"), 6000.0);  // the end of the history
@@ -156,7 +165,8 @@ TEST(OpSummary, CountsAndNearestRankQuantiles) {
   for (int i = 0; i < 100; ++i) {  // latencies 1..100 us, one process after another
     std::int64_t t = i * 1'000'000;
     h.ops.push_back(make_op(2 * i, OpType::kInvoke, 0, "read", nullptr, t));
-    h.ops.push_back(make_op(2 * i + 1, i < 90 ? OpType::kOk : OpType::kFail, 0, "read", 1, t + (i + 1) * 1000));
+    h.ops.push_back(
+        make_op(2 * i + 1, i < 90 ? OpType::kOk : OpType::kFail, 0, "read", 1, t + (i + 1) * 1000));
   }
   PairedHistory paired = pair_operations(h);
   OpTable table = build_op_table(h, paired, {});

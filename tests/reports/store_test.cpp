@@ -3,12 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "checker/history/jsonl.h"
 #include "reports/store_index.h"
@@ -28,9 +27,11 @@ void make_store(const std::filesystem::path& store) {
     std::ostringstream history;
     write_jsonl(test::hostile_history(12), history);
     test::write_file(dir / "history.jsonl", history.str());
-    test::write_file(dir / "test.json", R"({"name": ")" + name + R"(", "db": "etcd", "workload": "register",
+    test::write_file(dir / "test.json",
+                     R"({"name": ")" + name + R"(", "db": "etcd", "workload": "register",
                                         "nemesis": ["partition", "kill"], "duration_s": 12.5})");
-    if (!verdict.empty()) test::write_file(dir / "results.json", R"({"verdict": ")" + verdict + R"("})");
+    if (!verdict.empty())
+      test::write_file(dir / "results.json", R"({"verdict": ")" + verdict + R"("})");
     return dir;
   };
   run("etcd-register", "20250102T030405", "invalid");
@@ -63,9 +64,10 @@ TEST(StoreServer, TargetsMapOnlyIntoTheStore) {
   EXPECT_EQ(store_relative_path("/runs/a%20b/c"), "a b/c");
   EXPECT_EQ(store_relative_path("/runs/"), ".");
   EXPECT_EQ(store_relative_path("/runs/a/"), "a");
-  for (const char* bad : {"/runs/../etc/passwd", "/runs/a/../../x", "/runs/%2e%2e/x", "/runs/a/%2E%2E/%2e%2e/x",
-                          "/runs/a%2f..%2f..%2fx", "/runs/a//b", "/runs/./a", "/runs/a%5c..%5cx", "/runs/a%00b",
-                          "/runs/%zz", "/etc/passwd", "/runs"}) {
+  for (const char* bad :
+       {"/runs/../etc/passwd", "/runs/a/../../x", "/runs/%2e%2e/x", "/runs/a/%2E%2E/%2e%2e/x",
+        "/runs/a%2f..%2f..%2fx", "/runs/a//b", "/runs/./a", "/runs/a%5c..%5cx", "/runs/a%00b",
+        "/runs/%zz", "/etc/passwd", "/runs"}) {
     EXPECT_EQ(store_relative_path(bad), "") << bad;
   }
 }
@@ -120,20 +122,22 @@ TEST_F(ServerFixture, ServesTheIndexReportsAndFiles) {
   EXPECT_EQ(report.status, 200u);
   EXPECT_EQ(report.type, "text/html; charset=utf-8");
   EXPECT_NE(report.body.find("id=\"faultline-data\""), std::string::npos);
-  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "store/etcd-register/20250102T030405/report.html"));
+  EXPECT_TRUE(
+      std::filesystem::exists(dir_.path() / "store/etcd-register/20250102T030405/report.html"));
 
   Reply history = get(server_->port(), "/runs/etcd-register/20250102T030405/history.jsonl");
   EXPECT_EQ(history.status, 200u);
   EXPECT_EQ(history.type, "text/plain; charset=utf-8");
   Reply listing = get(server_->port(), "/runs/etcd-register/");
   EXPECT_NE(listing.body.find("20250103T000000/"), std::string::npos);
-  EXPECT_EQ(get(server_->port(), "/runs/latest/test.json").status, 200u);  // a link inside the store
+  EXPECT_EQ(get(server_->port(), "/runs/latest/test.json").status,
+            200u);  // a link inside the store
 }
 
 TEST_F(ServerFixture, NothingOutsideTheStoreIsReachable) {
-  for (const char* target : {"/runs/../secret.txt", "/runs/%2e%2e/secret.txt", "/runs/escape/secret.txt",
-                             "/runs/etcd-register/..%2f..%2fsecret.txt", "/../secret.txt", "/secret.txt",
-                             "/runs/%2fetc%2fpasswd"}) {
+  for (const char* target : {"/runs/../secret.txt", "/runs/%2e%2e/secret.txt",
+                             "/runs/escape/secret.txt", "/runs/etcd-register/..%2f..%2fsecret.txt",
+                             "/../secret.txt", "/secret.txt", "/runs/%2fetc%2fpasswd"}) {
     Reply r = get(server_->port(), target);
     EXPECT_EQ(r.status, 404u) << target;
     EXPECT_EQ(r.body.find("top secret"), std::string::npos) << target;

@@ -70,7 +70,8 @@ class TestFileCli : public ::testing::Test {
   Outcome faultline(std::vector<std::string> args) {
     std::vector<std::string> argv{kFaultline};
     argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--store", (dir_ / "store").string(), "--nodes", "192.0.2.1,192.0.2.2"});
+    argv.insert(argv.end(),
+                {"--store", (dir_ / "store").string(), "--nodes", "192.0.2.1,192.0.2.2"});
     auto start = std::chrono::steady_clock::now();
     Outcome r = testing::run(argv, std::chrono::seconds(30));
     elapsed_ = std::chrono::steady_clock::now() - start;
@@ -183,23 +184,27 @@ TEST_F(TestFileCli, AnUnknownOptionSyntaxErrorsAndUnknownSettingsAreRefused) {
 }
 
 TEST_F(TestFileCli, ABadMatrixEntryIsRefusedBeforeAnyCombinationRuns) {
-  fs::path f = write(kGoodStore + "\n[matrix]\nnemesis = [\"none\", \"partition\"]\n"
-                                  "setting.read = [\"plain\", \"linear\"]\n");
+  fs::path f = write(kGoodStore +
+                     "\n[matrix]\nnemesis = [\"none\", \"partition\"]\n"
+                     "setting.read = [\"plain\", \"linear\"]\n");
   Outcome r = faultline({"test-all", f.string()});
   EXPECT_EQ(r.exit_code, 64);
   EXPECT_NE(r.err.find(where(f, 19, 26) + "read cannot be 'linear'"), std::string::npos) << r.err;
 }
 
 TEST_F(TestFileCli, TestAllListsEveryCombinationOrThoseItsFilterMatches) {
-  fs::path f = write(kGoodStore + "\n[matrix]\nnemesis = [\"none\", \"partition\"]\n"
-                                  "setting.read = [\"plain\", \"sync\"]\n");
-  std::vector<std::string> base{kFaultline, "test-all", f.string(), "--list", "--nodes", "192.0.2.1"};
+  fs::path f = write(kGoodStore +
+                     "\n[matrix]\nnemesis = [\"none\", \"partition\"]\n"
+                     "setting.read = [\"plain\", \"sync\"]\n");
+  std::vector<std::string> base{kFaultline, "test-all", f.string(),
+                                "--list",   "--nodes",  "192.0.2.1"};
   Outcome all = testing::run(base, std::chrono::seconds(30));
   EXPECT_EQ(all.exit_code, 0) << all.err;
-  EXPECT_EQ(all.out, "nemesis=none read=plain\ttoy-none-plain\n"
-                     "nemesis=none read=sync\ttoy-none-sync\n"
-                     "nemesis=partition read=plain\ttoy-partition-plain\n"
-                     "nemesis=partition read=sync\ttoy-partition-sync\n");
+  EXPECT_EQ(all.out,
+            "nemesis=none read=plain\ttoy-none-plain\n"
+            "nemesis=none read=sync\ttoy-none-sync\n"
+            "nemesis=partition read=plain\ttoy-partition-plain\n"
+            "nemesis=partition read=sync\ttoy-partition-sync\n");
   base.insert(base.end(), {"--filter", "partition.*sync"});
   Outcome some = testing::run(base, std::chrono::seconds(30));
   EXPECT_EQ(some.out, "nemesis=partition read=sync\ttoy-partition-sync\n") << some.err;
@@ -211,8 +216,8 @@ TEST_F(TestFileCli, TestAllListsEveryCombinationOrThoseItsFilterMatches) {
 
 TEST_F(TestFileCli, AClientThatCannotStartIsRefusedWithExit69BeforeAnyNode) {
   std::string text = kGoodStore;
-  text.replace(text.find("[\"bash\", \"client.sh\"]"), std::string("[\"bash\", \"client.sh\"]").size(),
-               "[\"./no-such-client\"]");
+  text.replace(text.find("[\"bash\", \"client.sh\"]"),
+               std::string("[\"bash\", \"client.sh\"]").size(), "[\"./no-such-client\"]");
   fs::path f = write(text);
   Outcome r = faultline({"test", "--test-file", f.string()});
   EXPECT_EQ(r.exit_code, 69);

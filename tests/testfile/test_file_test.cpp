@@ -7,15 +7,14 @@
 // python3-kazoo and python3-redis, and jq.
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <boost/json.hpp>
-#include <toml++/toml.h>
 
 #include "tests/support/local_cluster.h"
 
@@ -75,7 +74,8 @@ class TestFileRun : public testing::LocalClusterTest {
     // Under /var/lib: the nodes of a local cluster share the filesystem, but not /tmp.
     dir_ = fs::path("/var/lib/faultline/testfile") / cluster_;
     fs::create_directories(dir_);
-    auto nodes = boost::json::parse(slurp("/var/lib/faultline/clusters/" + cluster_ + "/nodes.json"));
+    auto nodes =
+        boost::json::parse(slurp("/var/lib/faultline/clusters/" + cluster_ + "/nodes.json"));
     for (const auto& n : nodes.at("nodes").as_array())
       addresses_.push_back(std::string(n.at("host").as_string()));
   }
@@ -83,7 +83,8 @@ class TestFileRun : public testing::LocalClusterTest {
     LocalClusterTest::TearDown();  // stops every process of the nodes first
     std::error_code ec;
     for (const char* store : {"redis-file", "zookeeper"}) {
-      for (const auto& a : addresses_) fs::remove_all(fs::path("/var/lib/faultline") / store / a, ec);
+      for (const auto& a : addresses_)
+        fs::remove_all(fs::path("/var/lib/faultline") / store / a, ec);
     }
     fs::remove_all(dir_, ec);
     fs::remove(dir_.parent_path(), ec);  // only when no other test's folder is left in it
@@ -98,7 +99,9 @@ class TestFileRun : public testing::LocalClusterTest {
   }
 
   // examples/redis/redis.toml as a table, to compose variants of it.
-  static toml::table redis_file() { return toml::parse_file((kExamples / "redis" / "redis.toml").string()); }
+  static toml::table redis_file() {
+    return toml::parse_file((kExamples / "redis" / "redis.toml").string());
+  }
 
   fs::path write(const toml::table& file, const std::string& name) {
     fs::path p = dir_ / name;
@@ -111,9 +114,10 @@ class TestFileRun : public testing::LocalClusterTest {
 };
 
 TEST_F(TestFileRun, ZooKeeperFromItsTestFileUnderPartitionsKillsAndPausesIsCheckedAndReported) {
-  Outcome r = faultline({"test", "--test-file", (kExamples / "zookeeper" / "zookeeper.toml").string(),
-                         "--nemesis", "partition,kill,pause", "--nemesis-interval", "1",
-                         "--time-limit", "14", "--db-setting", "read=sync", "--seed", "6"});
+  Outcome r =
+      faultline({"test", "--test-file", (kExamples / "zookeeper" / "zookeeper.toml").string(),
+                 "--nemesis", "partition,kill,pause", "--nemesis-interval", "1", "--time-limit",
+                 "14", "--db-setting", "read=sync", "--seed", "6"});
   // (seed 6: the first five faults include each kind)
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // sync() before each read: linearizable
   EXPECT_NE(r.out.find("verdict: valid"), std::string::npos) << r.out;
@@ -125,7 +129,8 @@ TEST_F(TestFileRun, ZooKeeperFromItsTestFileUnderPartitionsKillsAndPausesIsCheck
   std::set<std::string> faults;
   std::size_t ok = 0;
   for (const auto& op : history_of(run)) {
-    if (op.at("process") == "nemesis" && op.at("type") == "info") faults.insert(std::string(op.at("f").as_string()));
+    if (op.at("process") == "nemesis" && op.at("type") == "info")
+      faults.insert(std::string(op.at("f").as_string()));
     if (op.at("type") == "ok" && op.at("process").is_int64()) ++ok;
   }
   EXPECT_GT(ok, 200u);
@@ -136,24 +141,27 @@ TEST_F(TestFileRun, ZooKeeperFromItsTestFileUnderPartitionsKillsAndPausesIsCheck
 }
 
 TEST_F(TestFileRun, ZooKeeperComparedAcrossItsSettingsShowsSyncReadsValid) {
-  Outcome r = faultline({"compare", "--test-file", (kExamples / "zookeeper" / "zookeeper.toml").string(),
-                         "--modes", "read=plain,read=sync", "--nemesis", "partition",
-                         "--nemesis-interval", "3", "--time-limit", "10", "--seed", "11"},
-                        240s);
+  Outcome r =
+      faultline({"compare", "--test-file", (kExamples / "zookeeper" / "zookeeper.toml").string(),
+                 "--modes", "read=plain,read=sync", "--nemesis", "partition", "--nemesis-interval",
+                 "3", "--time-limit", "10", "--seed", "11"},
+                240s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(\n\s+read=plain\s+read=sync)"))) << r.out;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(\nverdict\s+(\S+)\s+(\S+))"))) << r.out;
   EXPECT_EQ(m[2], "valid") << r.out;
   // Plain reads' staleness is measured (how much depends on whom the partitions cut off).
-  EXPECT_TRUE(std::regex_search(r.out, m, std::regex(R"(\nstale reads\s+\d+ of \d+\s+0 of \d+)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, m, std::regex(R"(\nstale reads\s+\d+ of \d+\s+0 of \d+)")))
+      << r.out;
 }
 
 TEST_F(TestFileRun, ABashClientSpeaksTheProtocolToo) {
   toml::table file = redis_file();
   file.insert_or_assign("name", "redis-bash");
   toml::table& client = *file["client"].as_table();
-  client.insert_or_assign("command", toml::array{"bash", (kExamples / "redis" / "redis_client.sh").string()});
+  client.insert_or_assign("command",
+                          toml::array{"bash", (kExamples / "redis" / "redis_client.sh").string()});
   client.insert_or_assign("workloads", toml::array{"register"});
   file.erase("matrix");
   Outcome r = faultline({"test", "--test-file", write(file, "redis-bash.toml").string(),
@@ -184,7 +192,8 @@ TEST_F(TestFileRun, ClientsThatCrashHangOrPrintGarbageAreInfoAndReplaced) {
                               "`; touch " + pwned.string() + "\nline2 ${HOME} \\ && | > end'";
   std::ofstream(dir_ / "moody.sh") << R"sh(#!/bin/bash
 printf '%s' "$FAULTLINE_SETTING_HOSTILE" >"$(dirname "$0")/client-hostile"
-coproc CLIENT { exec /usr/bin/python3 )sh" << (kExamples / "redis" / "redis_client.py").string() << R"sh(; }
+coproc CLIENT { exec /usr/bin/python3 )sh"
+                                   << (kExamples / "redis" / "redis_client.py").string() << R"sh(; }
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
@@ -204,7 +213,8 @@ done
   file.insert_or_assign("name", "redis-moody");
   toml::table& db = *file["db"].as_table();
   db.insert_or_assign("start", "printf '%s' \"$FAULTLINE_SETTING_HOSTILE\" >\"" + dir_.string() +
-                                   "/node-$FAULTLINE_NODE\"\n" + db["start"].value_or(std::string()));
+                                   "/node-$FAULTLINE_NODE\"\n" +
+                                   db["start"].value_or(std::string()));
   toml::table& client = *file["client"].as_table();
   client.insert_or_assign("command", toml::array{"bash", (dir_ / "moody.sh").string()});
   client.insert_or_assign("workloads", toml::array{"register"});
@@ -245,18 +255,21 @@ done
   EXPECT_TRUE(processes_with("moody-hang-").empty()) << "a hung client's process survived";
 
   // The hostile value arrived byte for byte, on every node and in the client, never run.
-  for (const char* node : {"n1", "n2", "n3"}) EXPECT_EQ(slurp(dir_ / (std::string("node-") + node)), hostile);
+  for (const char* node : {"n1", "n2", "n3"})
+    EXPECT_EQ(slurp(dir_ / (std::string("node-") + node)), hostile);
   EXPECT_EQ(slurp(dir_ / "client-hostile"), hostile);
   EXPECT_FALSE(fs::exists(pwned)) << "a setting value was run as shell";
 }
 
 TEST_F(TestFileRun, TestAllRunsATwoByTwoMatrixIntoOneSummary) {
-  Outcome r = faultline({"test-all", (kExamples / "redis" / "redis.toml").string(), "--time-limit", "3",
-                         "--nemesis-interval", "1", "--summary-dir", (dir_ / "summary").string()},
-                        240s);
+  Outcome r =
+      faultline({"test-all", (kExamples / "redis" / "redis.toml").string(), "--time-limit", "3",
+                 "--nemesis-interval", "1", "--summary-dir", (dir_ / "summary").string()},
+                240s);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
-  for (const char* row : {"nemesis=none read-from=primary", "nemesis=none read-from=replica",
-                          "nemesis=partition read-from=primary", "nemesis=partition read-from=replica"})
+  for (const char* row :
+       {"nemesis=none read-from=primary", "nemesis=none read-from=replica",
+        "nemesis=partition read-from=primary", "nemesis=partition read-from=replica"})
     EXPECT_NE(r.out.find(std::string("\n") + row + " "), std::string::npos) << row << "\n" << r.out;
   EXPECT_NE(r.out.find("4 combinations: "), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("\nverdict: "), std::string::npos) << "each run's own lines go to stderr";
@@ -271,7 +284,8 @@ TEST_F(TestFileRun, TestAllRunsATwoByTwoMatrixIntoOneSummary) {
   const std::string html = slurp(dir_ / "summary" / "summary.html");
   std::regex link("href=\"([^\"]+)\"");
   std::size_t links = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator();
+       ++it) {
     ++links;
     EXPECT_TRUE(fs::exists(dir_ / "summary" / (*it)[1].str())) << (*it)[1].str();
   }
@@ -281,11 +295,20 @@ TEST_F(TestFileRun, TestAllRunsATwoByTwoMatrixIntoOneSummary) {
 TEST_F(TestFileRun, RedisBuiltInAndAsATestFileGiveTheSameVerdictAndAnomalies) {
   // Replica reads of an asynchronously replicated register under partitions: stale reads,
   // whichever way the store is described.
-  std::vector<std::string> common{"--workload", "register", "--nemesis", "partition",
-                                  "--nemesis-interval", "2", "--time-limit", "8", "--seed", "5",
-                                  "--db-setting", "read-from=replica"};
-  std::vector<std::string> builtin{"test", "--db", "redis"}, file{"test", "--test-file",
-                                                                  (kExamples / "redis" / "redis.toml").string()};
+  std::vector<std::string> common{"--workload",
+                                  "register",
+                                  "--nemesis",
+                                  "partition",
+                                  "--nemesis-interval",
+                                  "2",
+                                  "--time-limit",
+                                  "8",
+                                  "--seed",
+                                  "5",
+                                  "--db-setting",
+                                  "read-from=replica"};
+  std::vector<std::string> builtin{"test", "--db", "redis"},
+      file{"test", "--test-file", (kExamples / "redis" / "redis.toml").string()};
   builtin.insert(builtin.end(), common.begin(), common.end());
   file.insert(file.end(), common.begin(), common.end());
   Outcome a = faultline(builtin);

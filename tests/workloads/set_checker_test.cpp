@@ -1,11 +1,12 @@
 // The set checker on small hand-written histories, one anomaly each.
 
+#include "checker/set/set_checker.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "checker/history/history.h"
-#include "checker/set/set_checker.h"
 
 namespace faultline {
 namespace {
@@ -28,14 +29,14 @@ std::string adds() {
 
 std::string read(int process, const std::string& elements, bool final = false) {
   std::string extra = final ? R"(,"final":true)" : "";
-  return R"({"type":"invoke","process":)" + std::to_string(process) + R"(,"f":"read","value":null)" +
-         extra + "}\n" + R"({"type":"ok","process":)" + std::to_string(process) +
-         R"(,"f":"read","value":)" + elements + "}\n";
+  return R"({"type":"invoke","process":)" + std::to_string(process) +
+         R"(,"f":"read","value":null)" + extra + "}\n" + R"({"type":"ok","process":)" +
+         std::to_string(process) + R"(,"f":"read","value":)" + elements + "}\n";
 }
 
 TEST(SetChecker, EverythingKeptIsValidAndUnknownAddsThatLandedAreRecovered) {
-  auto r = check_set(parse(adds() + read(5, "[1,2,3]") + read(6, "[1,2,3]", true) +
-                           read(7, "[1,2,3]", true)));
+  auto r = check_set(
+      parse(adds() + read(5, "[1,2,3]") + read(6, "[1,2,3]", true) + read(7, "[1,2,3]", true)));
   EXPECT_EQ(r.verdict, Verdict::kValid) << r.summary();
   EXPECT_EQ(r.acknowledged, 2u);
   EXPECT_EQ(r.unknown, 1u);
@@ -65,8 +66,8 @@ TEST(SetChecker, AReadMissingAKnownElementThatLaterAppearsIsStale) {
   EXPECT_EQ(r.stale_reads, 1u);
   ASSERT_EQ(r.stale_examples.size(), 1u);
   EXPECT_EQ(r.stale_examples[0].element, 2);
-  EXPECT_EQ(r.stale_examples[0].read_index, 6);  // the read's invocation
-  EXPECT_EQ(r.stale_examples[0].known_index, 3); // the add's completion
+  EXPECT_EQ(r.stale_examples[0].read_index, 6);   // the read's invocation
+  EXPECT_EQ(r.stale_examples[0].known_index, 3);  // the add's completion
   EXPECT_NE(r.summary().find("lacks element 2"), std::string::npos);
 
   // With serializable reads staleness is allowed: counted, not an anomaly.

@@ -1,11 +1,12 @@
 // Workloads: reproducible operation streams, unique values, key rotation, config round trip.
 
+#include "workloads/workload.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "tests/workloads/draw.h"
-#include "workloads/workload.h"
 
 namespace faultline {
 namespace {

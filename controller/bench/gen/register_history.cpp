@@ -27,10 +27,10 @@ struct InFlight {
   std::int64_t process = 0;
   std::size_t key = 0;
   bool write = false;
-  bool info = false;       // completes `info`
-  bool effective = true;   // takes effect (always for ok; half of info ones)
+  bool info = false;      // completes `info`
+  bool effective = true;  // takes effect (always for ok; half of info ones)
   std::int64_t written = 0;
-  std::size_t issued = 0;  // operations this client invoked
+  std::size_t issued = 0;   // operations this client invoked
   boost::json::value read;  // what the register held at the linearization point
 };
 
@@ -64,14 +64,14 @@ void generate_register_history(const RegisterHistoryOptions& o,
   std::size_t invoked = 0;
   std::int64_t index = 0;
   Operation op;
-  auto emit_op = [&](OpType type, const InFlight& f, std::int64_t time,
-                     boost::json::value value) {
+  auto emit_op = [&](OpType type, const InFlight& f, std::int64_t time, boost::json::value value) {
     op.index = index++;
     op.type = type;
     op.process = f.process;
     op.f = f.write ? "write" : "read";
-    op.key = o.keys > 1 || rotate ? std::optional<boost::json::value>(static_cast<std::int64_t>(f.key))
-                        : std::nullopt;
+    op.key = o.keys > 1 || rotate
+                 ? std::optional<boost::json::value>(static_cast<std::int64_t>(f.key))
+                 : std::nullopt;
     op.value = std::move(value);
     op.time = time;
     emit(op);
@@ -115,7 +115,7 @@ void generate_register_history(const RegisterHistoryOptions& o,
         }
         break;
       case Event::kComplete: {
-        boost::json::value value = f.write ? boost::json::value(f.written)
+        boost::json::value value = f.write  ? boost::json::value(f.written)
                                    : f.info ? boost::json::value(nullptr)
                                             : f.read;
         emit_op(f.info ? OpType::kInfo : OpType::kOk, f, s.time, std::move(value));

@@ -20,17 +20,17 @@
 namespace faultline {
 
 struct RegisterHistoryOptions {
-  std::size_t ops = 1000;         // client operations (each an invocation + completion)
-  std::size_t keys = 1;           // > 1: every operation carries an integer `key`
+  std::size_t ops = 1000;  // client operations (each an invocation + completion)
+  std::size_t keys = 1;    // > 1: every operation carries an integer `key`
   // > 0: keys rotate as in workloads/register.cpp: each client spends keys * ops_per_key /
   // processes operations on keys [g * keys, (g + 1) * keys), then moves on to group g + 1
   // (client c is process c + k * processes). Every operation then carries a key.
   std::size_t ops_per_key = 0;
-  std::size_t processes = 5;      // concurrent clients
-  double info_fraction = 0.05;    // share of operations whose outcome is unknown
-  double read_fraction = 0.5;     // share of reads; the rest are writes
-  bool distinct_values = false;   // each key's writes write 1, 2, 3, ...; else values 0..4
-  std::uint64_t seed = 1;         // same options, same history
+  std::size_t processes = 5;     // concurrent clients
+  double info_fraction = 0.05;   // share of operations whose outcome is unknown
+  double read_fraction = 0.5;    // share of reads; the rest are writes
+  bool distinct_values = false;  // each key's writes write 1, 2, 3, ...; else values 0..4
+  std::uint64_t seed = 1;        // same options, same history
 };
 
 // Hands every operation to `emit`, in history order (index = position, time in ns).

@@ -26,14 +26,13 @@ struct Pending {
   json::value input;
   std::optional<json::value> key;
   bool applied = false;
-  bool ok = false;      // set when applied: the object accepted it
-  json::value output;   // set when applied: what the completion reports
+  bool ok = false;     // set when applied: the object accepted it
+  json::value output;  // set when applied: what the completion reports
 };
 
 class Simulation {
  public:
-  Simulation(const RandomHistoryOptions& options, std::mt19937_64& rng)
-      : o_(options), rng_(rng) {}
+  Simulation(const RandomHistoryOptions& options, std::mt19937_64& rng) : o_(options), rng_(rng) {}
 
   History run() {
     std::vector<std::optional<Pending>> slots(o_.processes);

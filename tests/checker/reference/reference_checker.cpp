@@ -183,8 +183,7 @@ States step_kv(const json::value& state, const RefOp& op) {
   unknown_f("kv", op);
 }
 
-States step_multi_register(const json::value& state, const RefOp& op,
-                           const json::value& initial) {
+States step_multi_register(const json::value& state, const RefOp& op, const json::value& initial) {
   if (op.f != "txn") unknown_f("multi-register", op);
   const json::value& micro = op.known ? op.output : op.input;
   if (!micro.is_array()) throw std::invalid_argument("txn value must be a list of micro-ops");
@@ -302,8 +301,8 @@ class Search {
 
   std::string model_;
   std::vector<RefOp> ops_;
-  json::value initial_;           // initial state of one object of the model
-  json::value register_initial_;  // initial value of one register inside multi-register
+  json::value initial_;               // initial state of one object of the model
+  json::value register_initial_;      // initial value of one register inside multi-register
   std::vector<std::uint64_t> preds_;  // ops that must precede op i (known, completed before)
   std::uint64_t must_ = 0;            // the known ops: all must be linearized
   bool memoize_ = true;

@@ -19,12 +19,11 @@
 // - operations with a `key` act on independent objects, one per key; the reference does
 //   NOT split by key: it searches the product object, which is what splitting must equal.
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "checker/history/history.h"
 

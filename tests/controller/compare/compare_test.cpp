@@ -84,7 +84,8 @@ TEST_F(CompareOnLocalCluster, EtcdSerializableReadsAreStaleAndLinearizableOnesAr
   const auto& ser_reads = ser.at("availability_by_f_in_faults").at("read");
   ASSERT_TRUE(lin_reads.is_number() && ser_reads.is_number()) << boost::json::serialize(lin);
   EXPECT_LT(lin_reads.to_number<double>(), ser_reads.to_number<double>())
-      << boost::json::serialize(lin) << "\n" << boost::json::serialize(ser);
+      << boost::json::serialize(lin) << "\n"
+      << boost::json::serialize(ser);
   EXPECT_TRUE(lin.at("availability_in_faults").is_number());
   EXPECT_TRUE(ser.at("availability_outside_faults").is_number());
   // After the final heal every node agrees on every key (convergence reads).

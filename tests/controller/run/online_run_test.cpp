@@ -5,14 +5,12 @@
 // under partitions gets the same verdict online and offline.
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <boost/json.hpp>
 
 #include "tests/support/local_cluster.h"
 
@@ -48,11 +46,31 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
   // As run_test.cpp's serializable run: few keys, mostly reads, a partition every 2 s. The time
   // limit is far beyond what the test waits for: the first stale read has to end the run.
   const double time_limit_s = 60;
-  Outcome r = testing::run({kFaultline, "test", "--cluster", cluster_, "--store", store_.string(),
-                            "--workload", "register", "--nemesis", "partition",
-                            "--nemesis-interval", "2", "--read-consistency", "serializable",
-                            "--keys", "2", "--ops-per-key", "20", "--read-share", "0.7",
-                            "--time-limit", "60", "--seed", "3", "--stop-on-invalid"},
+  Outcome r = testing::run({kFaultline,
+                            "test",
+                            "--cluster",
+                            cluster_,
+                            "--store",
+                            store_.string(),
+                            "--workload",
+                            "register",
+                            "--nemesis",
+                            "partition",
+                            "--nemesis-interval",
+                            "2",
+                            "--read-consistency",
+                            "serializable",
+                            "--keys",
+                            "2",
+                            "--ops-per-key",
+                            "20",
+                            "--read-share",
+                            "0.7",
+                            "--time-limit",
+                            "60",
+                            "--seed",
+                            "3",
+                            "--stop-on-invalid"},
                            150s);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // invalid, as without --stop-on-invalid
   EXPECT_NE(r.out.find("verdict: invalid"), std::string::npos) << r.out;
@@ -79,8 +97,8 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
   EXPECT_NE(proof.at("type"), "invoke");
   const std::int64_t proof_ns = proof.at("time").as_int64();
   EXPECT_LE(proof_ns, at_ns);
-  EXPECT_LT(at_ns - proof_ns, 5'000'000'000) << "stopped " << (at_ns - proof_ns) / 1e6
-                                              << " ms after the operation that proved it";
+  EXPECT_LT(at_ns - proof_ns, 5'000'000'000)
+      << "stopped " << (at_ns - proof_ns) / 1e6 << " ms after the operation that proved it";
   // No client operation was invoked long after the stop: the client phase ended. (Final
   // reads after the heal carry "final": true.)
   for (const auto& op : history) {
@@ -95,8 +113,9 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
     const fs::path dom = store_ / "report-dom.html";
     const std::string command =
         "timeout 90 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run "
-        "--disable-background-networking --user-data-dir=" + (store_ / "chromium").string() +
-        " --dump-dom file://" + (run / "report.html").string() + " > " + dom.string() + " 2>/dev/null";
+        "--disable-background-networking --user-data-dir=" +
+        (store_ / "chromium").string() + " --dump-dom file://" + (run / "report.html").string() +
+        " > " + dom.string() + " 2>/dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     std::ifstream in(dom);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -120,10 +139,10 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
 
 TEST_F(OnlineRunTest, BankUnderPartitionsGetsTheSameVerdictOnlineAndOffline) {
   start_cluster("fl-onbank", 3);
-  Outcome r = testing::run({kFaultline, "test", "--cluster", cluster_, "--store", store_.string(),
-                            "--workload", "bank", "--nemesis", "partition", "--nemesis-interval",
-                            "2", "--time-limit", "6"},
-                           120s);
+  Outcome r = testing::run(
+      {kFaultline, "test", "--cluster", cluster_, "--store", store_.string(), "--workload", "bank",
+       "--nemesis", "partition", "--nemesis-interval", "2", "--time-limit", "6"},
+      120s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto results = read_json(fs::canonical(store_ / "latest") / "results.json");
   const auto& online = results.at("online").as_object();

@@ -5,14 +5,13 @@
 // the client phase. Also the progress line's online part.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <thread>
-
-#include <unistd.h>
 
 #include "controller/run/online_run.h"
 #include "controller/run/progress.h"
@@ -34,8 +33,8 @@ struct TempDir {
 };
 
 struct SimulatedRun {
-  History history;       // every recorded operation
-  OnlineState during;    // the online state just before the clients stopped
+  History history;     // every recorded operation
+  OnlineState during;  // the online state just before the clients stopped
   int proofs_reported = 0;
   boost::json::object online;  // OnlineRun::to_json at the end
 };
@@ -52,7 +51,8 @@ SimulatedRun simulate(std::size_t workers, std::size_t rounds, std::set<std::siz
   o.seed = 11;
   auto workload = make_workload("register", o);
   SimulatedRun sim;
-  auto online = OnlineRun::make(*workload, workers, 0, dir, [&](const OnlineProof&) { ++sim.proofs_reported; });
+  auto online = OnlineRun::make(*workload, workers, 0, dir,
+                                [&](const OnlineProof&) { ++sim.proofs_reported; });
   EXPECT_NE(online, nullptr);
   HistoryRecorder recorder(nullptr, std::chrono::steady_clock::now());
   recorder.set_observer([&](const Operation& op) {
@@ -79,8 +79,10 @@ SimulatedRun simulate(std::size_t workers, std::size_t rounds, std::set<std::siz
       } else if (invoke.f == "write") {
         reg = invoke.value;
       } else {  // cas [old new]
-        if (reg == invoke.value.as_array()[0]) reg = invoke.value.as_array()[1];
-        else done.type = OpType::kFail;
+        if (reg == invoke.value.as_array()[0])
+          reg = invoke.value.as_array()[1];
+        else
+          done.type = OpType::kFail;
       }
       recorder.complete(done);
       generators[w]->observe(invoke, done);

@@ -1,6 +1,8 @@
 // The recorder's JSONL is the canonical form, and a torn last line (a controller killed
 // mid-write) is dropped by read_run_history, keeping everything before it.
 
+#include "controller/run/recorder.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 
 #include "checker/history/jsonl.h"
 #include "controller/run/analysis.h"
-#include "controller/run/recorder.h"
 
 namespace faultline {
 namespace {
@@ -24,7 +25,8 @@ TEST(Recorder, WritesTheCanonicalJsonOfEveryOperation) {
   op.process = 4;
   op.f = "cas";
   op.key = boost::json::value(3);
-  op.value = boost::json::array{1, "two\n\"quoted\"", nullptr, 2.5, boost::json::object{{"a", true}}};
+  op.value =
+      boost::json::array{1, "two\n\"quoted\"", nullptr, 2.5, boost::json::object{{"a", true}}};
   op.time = 123456789;
   op.node = "n2";
   op.error = boost::json::value("timeout");
@@ -75,7 +77,8 @@ TEST(Recorder, NumbersAndTimesOperationsInOrderAcrossThreads) {
 class TempFile {
  public:
   explicit TempFile(const std::string& text)
-      : path_(fs::temp_directory_path() / ("faultline-torn-" + std::to_string(::getpid()) + ".jsonl")) {
+      : path_(fs::temp_directory_path() /
+              ("faultline-torn-" + std::to_string(::getpid()) + ".jsonl")) {
     std::ofstream(path_, std::ios::binary) << text;
   }
   ~TempFile() { fs::remove(path_); }

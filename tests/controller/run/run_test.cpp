@@ -3,11 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "tests/support/local_cluster.h"
 
@@ -28,8 +27,8 @@ class LocalClusterRun : public testing::LocalClusterTest {
 
   // `faultline test` on this cluster with the given extra arguments.
   Outcome test(std::vector<std::string> args, std::chrono::seconds timeout = 120s) {
-    std::vector<std::string> argv{kFaultline, "test", "--cluster", cluster_, "--store",
-                                  store_.string()};
+    std::vector<std::string> argv{kFaultline, "test",    "--cluster",
+                                  cluster_,   "--store", store_.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::run(argv, timeout);
   }
@@ -45,8 +44,8 @@ class LocalClusterRun : public testing::LocalClusterTest {
 
 TEST_F(LocalClusterRun, RegisterWithLinearizableReadsPassesUnderPartitionsAndKills) {
   start("lin");
-  Outcome r = test({"--workload", "register", "--nemesis", "partition,kill", "--time-limit",
-                    "15", "--nemesis-interval", "3", "--seed", "7"});
+  Outcome r = test({"--workload", "register", "--nemesis", "partition,kill", "--time-limit", "15",
+                    "--nemesis-interval", "3", "--seed", "7"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("verdict: valid"), std::string::npos) << r.out;
 
@@ -78,9 +77,9 @@ TEST_F(LocalClusterRun, RegisterWithSerializableReadsIsCaughtReadingStaleValues)
   start("ser");
   // Few keys and mostly reads, partitions only every 2 s: followers cut off from the leader
   // keep answering reads from their old state while the majority moves on.
-  Outcome r = test({"--workload", "register", "--nemesis", "partition,kill", "--time-limit",
-                    "15", "--nemesis-interval", "2", "--read-consistency", "serializable",
-                    "--keys", "2", "--read-share", "0.7", "--seed", "3"});
+  Outcome r = test({"--workload", "register", "--nemesis", "partition,kill", "--time-limit", "15",
+                    "--nemesis-interval", "2", "--read-consistency", "serializable", "--keys", "2",
+                    "--read-share", "0.7", "--seed", "3"});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("verdict: invalid"), std::string::npos);
   // The explanation names a read of a value the register no longer held.
@@ -143,7 +142,8 @@ TEST_F(LocalClusterRun, AControllerKilledMidRunLeavesAHistoryThatAnalyzeChecks) 
 }
 
 TEST(RunConfiguration, BadConfigurationsAreRefusedBeforeAnythingStarts) {
-  fs::path store = fs::temp_directory_path() / ("faultline-badconfig-" + std::to_string(::getpid()));
+  fs::path store =
+      fs::temp_directory_path() / ("faultline-badconfig-" + std::to_string(::getpid()));
   auto attempt = [&](std::vector<std::string> args) {
     std::vector<std::string> argv{kFaultline, "test", "--store", store.string()};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -165,18 +165,23 @@ TEST(RunConfiguration, BadConfigurationsAreRefusedBeforeAnythingStarts) {
   Outcome setting = attempt({"--db-setting", "read-from=replica", "--nodes", "127.0.0.1"});
   EXPECT_EQ(setting.exit_code, 64);
   EXPECT_TRUE(one_line(setting)) << setting.err;
-  EXPECT_NE(setting.err.find("--db-setting: etcd has no option 'read-from' (it has: read-consistency)"),
-            std::string::npos) << setting.err;
-  Outcome value = attempt({"--db", "redis", "--db-setting", "read-from=anywhere", "--nodes", "127.0.0.1"});
+  EXPECT_NE(
+      setting.err.find("--db-setting: etcd has no option 'read-from' (it has: read-consistency)"),
+      std::string::npos)
+      << setting.err;
+  Outcome value =
+      attempt({"--db", "redis", "--db-setting", "read-from=anywhere", "--nodes", "127.0.0.1"});
   EXPECT_EQ(value.exit_code, 64);
   EXPECT_TRUE(one_line(value)) << value.err;
   EXPECT_NE(value.err.find("redis read-from cannot be 'anywhere' (expected primary or replica)"),
-            std::string::npos) << value.err;
+            std::string::npos)
+      << value.err;
 
   Outcome nemesis = attempt({"--nemesis", "partition,meteor", "--nodes", "127.0.0.1"});
   EXPECT_EQ(nemesis.exit_code, 64);
   EXPECT_NE(nemesis.err.find("meteor"), std::string::npos) << nemesis.err;
-  Outcome grudge = attempt({"--nemesis", "partition", "--grudge", "thirds", "--nodes", "127.0.0.1"});
+  Outcome grudge =
+      attempt({"--nemesis", "partition", "--grudge", "thirds", "--nodes", "127.0.0.1"});
   EXPECT_EQ(grudge.exit_code, 64);
   EXPECT_TRUE(one_line(grudge)) << grudge.err;
   EXPECT_NE(grudge.err.find("unknown --grudge 'thirds' (known: halves,"), std::string::npos)
