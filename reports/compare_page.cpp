@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "reports/assets.h"
+#include "reports/page_shell.h"
 #include "reports/atomic_file.h"
 #include "reports/compare_answers.h"
 #include "reports/compare_index.h"
@@ -40,12 +40,6 @@ constexpr PlotSection kPlots[] = {
      "Share of keys (y) on which every node agreed within x of the last heal (of the first "
      "final read when no fault was healed), from the final reads."},
 };
-
-constexpr const char* kScripts[] = {"report_core.js", "report_plots.js", "compare_page.js"};
-
-constexpr const char* kCsp =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'";
 
 std::string relative_link(const fs::path& target, const fs::path& page_dir) {
   std::error_code ec;
@@ -106,15 +100,8 @@ std::string render_compare_page(const boost::json::object& data) {
   const boost::json::array empty;
   const auto& modes =
       data.contains("modes") && data.at("modes").is_array() ? data.at("modes").get_array() : empty;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
-  out += kCsp;
-  out += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta name=\"generator\" content=\"faultline\">\n<title>" + html_escape(title) +
-         "</title>\n<style>\n";
-  out += report_asset("report.css");
-  out += report_asset("compare.css");
-  out += "</style>\n</head>\n<body>\n<main id=\"compare\">\n<header><h1>" + html_escape(title) +
+  std::string out = page_head(title, {"report.css", "compare.css"});
+  out += "<main id=\"compare\">\n<header><h1>" + html_escape(title) +
          "</h1>\n<p class=\"muted\">The same workload and fault schedule (same seed), once per "
          "mode; one colour per mode on every plot.</p>\n<nav class=\"toc\"><a "
          "href=\"#answers\">answers</a><a href=\"#table\">table</a>";
@@ -173,14 +160,8 @@ std::string render_compare_page(const boost::json::object& data) {
   }
   out += "</ul></section>\n</main>\n<script type=\"application/json\" id=\"compare-data\">";
   out += script_safe_json(data);
-  out += "</script>\n<script>\n(function () {\n'use strict';\n";
-  for (const char* name : kScripts) {
-    std::string_view script = report_asset(name);
-    if (script.empty()) throw std::logic_error(std::string("report asset missing: ") + name);
-    out += script;
-    out += '\n';
-  }
-  out += "})();\n</script>\n</body>\n</html>\n";
+  out += "</script>\n";
+  out += page_tail({"report_core.js", "report_plots.js", "compare_page.js"});
   return out;
 }
 

@@ -4,28 +4,38 @@
 
 namespace faultline {
 
+namespace {
+
+// The entity for one of & < > " ' (the characters both HTML and XML escape), or empty.
+// `apostrophe` differs: HTML 4 has no &apos;, XML's readers expect it.
+std::string_view markup_entity(char c, std::string_view apostrophe) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return apostrophe;
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+    std::string_view entity = markup_entity(c, "&#39;");
+    if (entity.empty()) {
+      out += c;
+    } else {
+      out += entity;
     }
   }
   return out;
@@ -69,37 +79,19 @@ std::string xml_escape(std::string_view text) {
       continue;
     }
     auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7F) {
-          out += kReplacement;
-        } else {
-          out += c;
-        }
+    std::string_view entity = markup_entity(c, "&apos;");
+    if (!entity.empty()) {
+      out += entity;
+    } else if (c == '\n') {
+      out += "&#10;";
+    } else if (c == '\t') {
+      out += "&#9;";
+    } else if (c == '\r') {
+      out += "&#13;";
+    } else if (u < 0x20 || u == 0x7F) {
+      out += kReplacement;
+    } else {
+      out += c;
     }
     ++i;
   }

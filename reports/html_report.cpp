@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "reports/assets.h"
+#include "reports/page_shell.h"
 #include "reports/atomic_file.h"
 #include "reports/escape.h"
 #include "reports/verdicts.h"
@@ -17,13 +17,6 @@ namespace {
 // Sections in page order; reports/assets/report_main.js fills each by id.
 constexpr const char* kSections[] = {"verdict", "config",     "summary",  "anomalies",
                                      "latency", "throughput", "timeline", "files"};
-// Concatenated in this order into the page's one script.
-constexpr const char* kScripts[] = {"report_core.js",     "report_overview.js",  "report_plots.js",
-                                    "report_timeline.js", "report_anomalies.js", "report_main.js"};
-
-constexpr const char* kCsp =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'";
 
 }  // namespace
 
@@ -47,15 +40,9 @@ std::string render_html_report(const History& history, const boost::json::object
   std::string data = script_safe_json(report);
   std::string out;
   out.reserve(data.size() + columns.size() + 96 * 1024);
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
-  out += kCsp;
-  out += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta name=\"generator\" content=\"faultline\">\n";
-  out += "<title>faultline report: " + html_escape(overall_verdict(results)) + " · " +
-         html_escape(history.source) + "</title>\n<style>\n";
-  out += report_asset("report.css");
-  out += "</style>\n</head>\n<body>\n<main id=\"report\">\n";
+  out += page_head("faultline report: " + overall_verdict(results) + " · " + history.source,
+                   {"report.css"});
+  out += "<main id=\"report\">\n";
   out += "<header><h1>faultline report</h1><nav class=\"toc\">";
   for (const char* id : kSections) {
     out += "<a href=\"#";
@@ -79,14 +66,8 @@ std::string render_html_report(const History& history, const boost::json::object
   out += data;
   out += "</script>\n";
   out += columns;
-  out += "<script>\n(function () {\n'use strict';\n";
-  for (const char* name : kScripts) {
-    std::string_view script = report_asset(name);
-    if (script.empty()) throw std::logic_error(std::string("report asset missing: ") + name);
-    out += script;
-    out += '\n';
-  }
-  out += "})();\n</script>\n</body>\n</html>\n";
+  out += page_tail({"report_core.js", "report_overview.js", "report_plots.js",
+                    "report_timeline.js", "report_anomalies.js", "report_main.js"});
   return out;
 }
 

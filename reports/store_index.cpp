@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "reports/assets.h"
+#include "reports/page_shell.h"
 #include "reports/escape.h"
 #include "reports/run_report.h"
 #include "reports/verdicts.h"
@@ -150,21 +150,12 @@ boost::json::array runs_to_json(const std::vector<RunSummary>& runs) {
 
 std::string render_store_index(const fs::path& store, const std::vector<RunSummary>& runs) {
   boost::json::object data{{"store", store.string()}, {"runs", runs_to_json(runs)}};
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out +=
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'\">\n";
-  out += "<title>faultline runs · " + html_escape(store.string()) + "</title>\n<style>\n";
-  out += report_asset("report.css");
-  out += report_asset("store_index.css");
-  out += "</style>\n</head>\n<body>\n<main>\n<h1>faultline runs</h1>\n<p class=\"muted\">" +
+  std::string out = page_head("faultline runs · " + store.string(), {"report.css", "store_index.css"});
+  out += "<main>\n<h1>faultline runs</h1>\n<p class=\"muted\">" +
          html_escape(store.string()) + "</p>\n<div id=\"runs\"></div>\n</main>\n";
   out += "<script type=\"application/json\" id=\"faultline-runs\">" + script_safe_json(data) +
          "</script>\n";
-  out += "<script>\n(function () {\n'use strict';\n";
-  out += report_asset("report_core.js");
-  out += report_asset("store_index.js");
-  out += "})();\n</script>\n</body>\n</html>\n";
+  out += page_tail({"report_core.js", "store_index.js"});
   return out;
 }
 

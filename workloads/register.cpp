@@ -6,6 +6,7 @@
 
 #include <unordered_map>
 
+#include "checker/lin/check.h"
 #include "checker/perf/fault_windows.h"
 #include "workloads/convergence_reads.h"
 #include "workloads/factories.h"

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "checker/history/history.h"
-#include "checker/lin/check.h"
+#include "checker/lin/model.h"
 #include "checker/result.h"
 #include "workloads/final_phase.h"
 
