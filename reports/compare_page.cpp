@@ -3,12 +3,12 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "reports/page_shell.h"
 #include "reports/atomic_file.h"
 #include "reports/compare_answers.h"
 #include "reports/compare_index.h"
 #include "reports/compare_rows.h"
 #include "reports/escape.h"
+#include "reports/page_shell.h"
 
 namespace faultline {
 namespace {

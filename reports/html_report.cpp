@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "reports/page_shell.h"
 #include "reports/atomic_file.h"
 #include "reports/escape.h"
+#include "reports/page_shell.h"
 #include "reports/verdicts.h"
 
 namespace faultline {
@@ -66,8 +66,8 @@ std::string render_html_report(const History& history, const boost::json::object
   out += data;
   out += "</script>\n";
   out += columns;
-  out += page_tail({"report_core.js", "report_overview.js", "report_plots.js",
-                    "report_timeline.js", "report_anomalies.js", "report_main.js"});
+  out += page_tail({"report_core.js", "report_overview.js", "report_plots.js", "report_timeline.js",
+                    "report_anomalies.js", "report_main.js"});
   return out;
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "reports/page_shell.h"
 #include "reports/escape.h"
+#include "reports/page_shell.h"
 #include "reports/run_report.h"
 #include "reports/verdicts.h"
 
@@ -150,9 +150,10 @@ boost::json::array runs_to_json(const std::vector<RunSummary>& runs) {
 
 std::string render_store_index(const fs::path& store, const std::vector<RunSummary>& runs) {
   boost::json::object data{{"store", store.string()}, {"runs", runs_to_json(runs)}};
-  std::string out = page_head("faultline runs · " + store.string(), {"report.css", "store_index.css"});
-  out += "<main>\n<h1>faultline runs</h1>\n<p class=\"muted\">" +
-         html_escape(store.string()) + "</p>\n<div id=\"runs\"></div>\n</main>\n";
+  std::string out =
+      page_head("faultline runs · " + store.string(), {"report.css", "store_index.css"});
+  out += "<main>\n<h1>faultline runs</h1>\n<p class=\"muted\">" + html_escape(store.string()) +
+         "</p>\n<div id=\"runs\"></div>\n</main>\n";
   out += "<script type=\"application/json\" id=\"faultline-runs\">" + script_safe_json(data) +
          "</script>\n";
   out += page_tail({"report_core.js", "store_index.js"});
