@@ -128,6 +128,10 @@ int Run::execute() {
 
 }  // namespace
 
+void interrupt_current_run() {
+  g_interrupted.store(true);
+}
+
 int run_tests(const TestPlan& plan) {
   remote::NodesFile nodes_file = find_nodes(plan);
   remote::NodeSet nodes(nodes_file.nodes);
