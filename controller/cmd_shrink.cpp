@@ -27,6 +27,7 @@ struct ShrinkCli {
   double budget_min = 30;
   int runs_per_candidate = 3;
   std::string anomaly;
+  double min_staleness_ms = 0;
   bool no_stop_on_invalid = false;
   remote::NodeOptions nodes;
 };
@@ -115,7 +116,9 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
   const fs::path dir = run.dir / "shrink";
   auto log = [](const std::string& line) { std::cerr << "faultline: shrink: " << line << "\n"; };
   ShrinkCandidate original{run.schedule, base.time_limit_s};
-  log("keeping '" + anomaly + "' of " + run.dir.string() + ": " +
+ log("keeping '" + anomaly + "'" +
+      (o.min_staleness_ms > 0 ? " at least " + number_text(o.min_staleness_ms) + " ms stale" : "") +
+      " of " + run.dir.string() + ": " +
       std::to_string(original.schedule.faults.size()) + " faults, " +
       number_text(original.time_limit_s) + " s, budget " + number_text(o.budget_min) +
       " min, " + std::to_string(o.runs_per_candidate) + " runs per candidate" +
@@ -124,7 +127,7 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
   std::string error;
   bool interrupted = false;
   {
-    CandidateRunner runner(base, anomaly, dir, deadline, log);
+    CandidateRunner runner(base, anomaly, o.min_staleness_ms, dir, deadline, log);
     auto old_int = std::signal(SIGINT, on_shrink_interrupt);
     auto old_term = std::signal(SIGTERM, on_shrink_interrupt);
     ShrinkOptions options;
@@ -177,6 +180,7 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
       {"budget_minutes", o.budget_min},
       {"runs_per_candidate", o.runs_per_candidate},
       {"stop_on_invalid", base.stop_on_invalid},
+      {"min_staleness_ms", o.min_staleness_ms},
       {"elapsed_s", std::chrono::duration<double>(Clock::now() - started).count()},
       {"stopped", result.stopped},
       {"original",
@@ -228,6 +232,11 @@ void add_shrink_commands(CLI::App& app, CommandAction& action) {
   cmd->add_option("--anomaly", o->anomaly,
                   "The anomaly kind to keep, as results.json's tradeoff.anomalies names it "
                   "(default: the run's most specific one)");
+  cmd->add_option("--min-staleness-ms", o->min_staleness_ms,
+                  "A candidate reproduces only when its stalest read is at least this old (ms): "
+                  "keeps a partition's stale reads apart from a healthy replica's lag; implies "
+                  "--no-stop-on-invalid")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--no-stop-on-invalid", o->no_stop_on_invalid,
                 "Run every candidate for its whole time limit (default: candidates of "
                 "workloads with an online check stop at their first proven violation)");
@@ -247,10 +256,18 @@ void add_shrink_commands(CLI::App& app, CommandAction& action) {
       throw UsageError("--anomaly '" + anomaly + "': " + run.dir.string() +
                        " shows only: " + describe_anomalies(run.results));
     }
+    if (!shows_anomaly(run.results, anomaly, o->min_staleness_ms)) {
+      throw UsageError("--min-staleness-ms " + std::to_string(o->min_staleness_ms) + ": the stalest read of " +
+                       run.dir.string() + " is " +
+                       std::to_string(static_cast<long long>(max_staleness_ms(run.results))) +
+                       " ms old");
+    }
     TestConfig base = replay_config(run);
     if (cmd->count("--nodes") + cmd->count("--nodes-file") + cmd->count("--cluster") > 0)
       base.nodes = o->nodes;
-    base.stop_on_invalid = !o->no_stop_on_invalid && has_online_check(base.workload);
+    // The first proof may be a small anomaly: with a staleness floor every run goes on.
+    base.stop_on_invalid = !o->no_stop_on_invalid && o->min_staleness_ms <= 0 &&
+                           has_online_check(base.workload);
     validate(base);  // refuse now what every candidate would refuse
     action = [o, run, base, anomaly] { return run_shrink(*o, run, base, anomaly); };
   });

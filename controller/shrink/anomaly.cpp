@@ -33,8 +33,17 @@ std::string main_anomaly(const boost::json::object& results) {
   return found.begin()->first;
 }
 
-bool shows_anomaly(const boost::json::object& results, const std::string& kind) {
-  return anomalies_of(results).contains(kind);
+double max_staleness_ms(const boost::json::object& results) {
+  const auto* t = results.if_contains("tradeoff");
+  const auto* s = t && t->is_object() ? t->get_object().if_contains("staleness_ms") : nullptr;
+  const auto* m = s && s->is_object() ? s->get_object().if_contains("max") : nullptr;
+  return m && m->is_number() ? m->to_number<double>() : 0;
+}
+
+bool shows_anomaly(const boost::json::object& results, const std::string& kind,
+                   double min_staleness_ms) {
+  if (!anomalies_of(results).contains(kind)) return false;
+  return min_staleness_ms <= 0 || max_staleness_ms(results) >= min_staleness_ms;
 }
 
 std::string describe_anomalies(const boost::json::object& results) {

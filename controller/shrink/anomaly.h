@@ -19,8 +19,14 @@ std::map<std::string, double> anomalies_of(const boost::json::object& results);
 // then any other); "" when it shows none.
 std::string main_anomaly(const boost::json::object& results);
 
-// Whether `results` counts `kind`.
-bool shows_anomaly(const boost::json::object& results, const std::string& kind);
+// Whether `results` counts `kind`, and, when `min_staleness_ms` > 0, its stalest read
+// (tradeoff.staleness_ms.max) is at least that old: a follower's stale reads under a partition
+// are seconds old, a healthy follower's lag a few ms.
+bool shows_anomaly(const boost::json::object& results, const std::string& kind,
+                   double min_staleness_ms = 0);
+
+// tradeoff.staleness_ms.max; 0 when absent.
+double max_staleness_ms(const boost::json::object& results);
 
 // "stale reads 12, non-linearizable keys 3" ("none" without anomalies).
 std::string describe_anomalies(const boost::json::object& results);

@@ -1,6 +1,8 @@
 #include "controller/shrink/candidate_runner.h"
 
 #include <cmath>
+#include <fstream>
+#include <iostream>
 
 #include "controller/run/run_store.h"
 #include "controller/run/runner.h"
@@ -23,6 +25,27 @@ fs::path run_dir_of(const fs::path& store, const std::string& name) {
   return newest;
 }
 
+// While alive, what a run prints (its verdict, its log lines) goes to `file` instead of the
+// terminal, which shows the search's own lines.
+class QuietOutput {
+ public:
+  explicit QuietOutput(const fs::path& file)
+      : out_(file), old_out_(std::cout.rdbuf(out_.rdbuf())), old_err_(std::cerr.rdbuf(out_.rdbuf())) {}
+  ~QuietOutput() {
+    std::cout.flush();
+    std::cerr.flush();
+    std::cout.rdbuf(old_out_);
+    std::cerr.rdbuf(old_err_);
+  }
+  QuietOutput(const QuietOutput&) = delete;
+  QuietOutput& operator=(const QuietOutput&) = delete;
+
+ private:
+  std::ofstream out_;
+  std::streambuf* old_out_;
+  std::streambuf* old_err_;
+};
+
 }  // namespace
 
 void CandidateRunner::request_stop() {
@@ -30,11 +53,12 @@ void CandidateRunner::request_stop() {
   interrupt_current_run();
 }
 
-CandidateRunner::CandidateRunner(TestConfig base, std::string anomaly, fs::path shrink_dir,
-                                 Clock::time_point deadline,
+CandidateRunner::CandidateRunner(TestConfig base, std::string anomaly, double min_staleness_ms,
+                                 fs::path shrink_dir, Clock::time_point deadline,
                                  std::function<void(const std::string&)> log)
     : base_(std::move(base)),
       anomaly_(std::move(anomaly)),
+      min_staleness_ms_(min_staleness_ms),
       dir_(std::move(shrink_dir)),
       deadline_(deadline),
       log_(std::move(log)) {
@@ -84,6 +108,7 @@ CandidateRun CandidateRunner::run(const ShrinkCandidate& candidate, const std::s
   cut_short_.store(false);
   running_.store(true);
   try {
+    QuietOutput quiet(dir_ / (config.name + ".out"));
     run_tests(validate(config));
   } catch (const std::exception& e) {
     running_.store(false);
@@ -115,9 +140,10 @@ CandidateRun CandidateRunner::run(const ShrinkCandidate& candidate, const std::s
       return out;
     }
   }
-  out.outcome = shows_anomaly(results, anomaly_) ? CandidateRun::Outcome::kReproduced
+  out.outcome = shows_anomaly(results, anomaly_, min_staleness_ms_) ? CandidateRun::Outcome::kReproduced
                                                  : CandidateRun::Outcome::kNotReproduced;
-  out.detail = describe_anomalies(results);
+  out.detail = describe_anomalies(results) + "; stalest read " +
+               std::to_string(static_cast<long long>(max_staleness_ms(results))) + " ms";
   return out;
 }
 

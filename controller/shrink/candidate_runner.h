@@ -2,7 +2,8 @@
 // Real runs of shrink candidates (search.h's RunCandidate): each one an ordinary `faultline
 // test` run, in process, of the recorded test with the candidate's schedule and time limit,
 // in its own run directory SHRINK_DIR/<label>-r<attempt>/<time>/ beside the candidate's
-// schedule file SHRINK_DIR/<label>.schedule.json.
+// schedule file SHRINK_DIR/<label>.schedule.json; what the run prints goes to
+// SHRINK_DIR/<label>-r<attempt>.out.
 //
 // The budget is kept strictly: a run starts only if its time limit plus the longest overhead
 // seen so far (setup, recovery, final reads, teardown, check; 15 s before the first run) fits
@@ -25,8 +26,11 @@ class CandidateRunner {
  public:
   using Clock = std::chrono::steady_clock;
 
-  CandidateRunner(TestConfig base, std::string anomaly, std::filesystem::path shrink_dir,
-                  Clock::time_point deadline, std::function<void(const std::string&)> log);
+  // A run reproduces when its results show `anomaly` (anomaly.h's shows_anomaly, with
+  // `min_staleness_ms`).
+  CandidateRunner(TestConfig base, std::string anomaly, double min_staleness_ms,
+                  std::filesystem::path shrink_dir, Clock::time_point deadline,
+                  std::function<void(const std::string&)> log);
   ~CandidateRunner();
   CandidateRunner(const CandidateRunner&) = delete;
   CandidateRunner& operator=(const CandidateRunner&) = delete;
@@ -43,6 +47,7 @@ class CandidateRunner {
  private:
   TestConfig base_;
   std::string anomaly_;
+  double min_staleness_ms_;
   std::filesystem::path dir_;
   Clock::time_point deadline_;
   std::function<void(const std::string&)> log_;
