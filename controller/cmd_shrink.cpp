@@ -257,7 +257,7 @@ void add_shrink_commands(CLI::App& app, CommandAction& action) {
                        " shows only: " + describe_anomalies(run.results));
     }
     if (!shows_anomaly(run.results, anomaly, o->min_staleness_ms)) {
-      throw UsageError("--min-staleness-ms " + std::to_string(o->min_staleness_ms) + ": the stalest read of " +
+      throw UsageError("--min-staleness-ms " + number_text(o->min_staleness_ms) + ": the stalest read of " +
                        run.dir.string() + " is " +
                        std::to_string(static_cast<long long>(max_staleness_ms(run.results))) +
                        " ms old");

@@ -91,7 +91,7 @@ std::string timeline(const object& candidate, double axis_s) {
   const std::vector<std::string> kinds{"partition", "kill", "pause", "clock", "packet"};
   const int width = 1040, left = 80, lane_h = 22, top = 8;
   const int height = top + lane_h * static_cast<int>(kinds.size()) + 24;
-  const double scale = (width - left - 10) / std::max(axis_s, 1.0);
+  const double scale = (width - left - 30) / std::max(axis_s, 1.0);  // room for the last label
   std::string svg = "<svg width=\"" + std::to_string(width) + "\" height=\"" +
                     std::to_string(height) + "\" role=\"img\">";
   for (std::size_t i = 0; i < kinds.size(); ++i) {
