@@ -266,8 +266,10 @@ class Search {
       if (!r.dir.empty()) result_.confirm_dirs.push_back(r.dir);
       if (r.outcome == CandidateRun::Outcome::kReproduced) ++result_.confirm_reproduced;
     }
-    log("minimal: reproduced " + std::to_string(result_.confirm_reproduced) + "/" +
-        std::to_string(result_.confirm_runs));
+    log(result_.confirm_runs == 0
+            ? std::string("minimal: no budget left to confirm it")
+            : "minimal: reproduced " + std::to_string(result_.confirm_reproduced) + "/" +
+                  std::to_string(result_.confirm_runs));
   }
 
   const RunCandidate& run_;
