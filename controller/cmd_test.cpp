@@ -2,6 +2,7 @@
 // and `faultline demo` (the same with good defaults on the local cluster). The run itself:
 // controller/run/runner.h.
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -68,7 +69,12 @@ void add_run_options(CLI::App& cmd, TestCli& o) {
 
 TestConfig test_config_of(const TestCli& o, const CLI::App& cmd, const TestFile* file) {
   TestConfig config = o.config;
-  if (file) use_test_file_store(*file, config);
+  if (file) {
+    use_test_file_store(*file, config);
+    config.test_file = std::filesystem::absolute(file->path).string();
+  }
+  if (!config.schedule_file.empty())
+    config.schedule_file = std::filesystem::absolute(config.schedule_file).string();
   if (cmd.count("--seed") > 0) config.seed = o.seed;
   if (o.read_share >= 0) config.workload_options.read_share = o.read_share;
   if (!o.isolation.empty()) apply_db_settings(config, {"isolation=" + o.isolation});
@@ -102,6 +108,9 @@ void add_test_options(CLI::App& cmd, TestCli& opts) {
                    "Faults: none, or kinds among partition, clock, kill, pause, packet "
                    "(comma-separated), or all")
       ->capture_default_str();
+  test->add_option("--schedule", c.schedule_file,
+                   "A schedule.json (a run's, or edited): apply exactly these faults instead of "
+                   "--nemesis' random ones (docs/shrinking.md)");
   test->add_option("--concurrency", c.concurrency,
                    "Client processes: a count, or Kn for K per node")
       ->capture_default_str();

@@ -39,6 +39,11 @@ void add_bench_online_commands(CLI::App& app, CommandAction& action);
 // [matrix], one summary.
 void add_test_all_commands(CLI::App& app, CommandAction& action);
 
+// `replay RUN_DIR` (controller/cmd_replay.cpp) and `shrink RUN_DIR` (controller/cmd_shrink.cpp):
+// a recorded run again, and the smallest fault schedule that still fails (docs/shrinking.md).
+void add_replay_commands(CLI::App& app, CommandAction& action);
+void add_shrink_commands(CLI::App& app, CommandAction& action);
+
 // `compare` (controller/cmd_compare.cpp): one run per consistency mode, side by side.
 void add_compare_commands(CLI::App& app, CommandAction& action);
 

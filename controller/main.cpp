@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
   add_bench_generator_commands(app, action);
   add_bench_online_commands(app, action);
   add_compare_commands(app, action);
+  add_replay_commands(app, action);
+  add_shrink_commands(app, action);
 
   try {
     app.parse(argc, argv);

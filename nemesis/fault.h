@@ -39,6 +39,9 @@ enum class ClockMode { kBump, kStrobe };
 // random generator at each start.
 struct FaultOptions {
   std::optional<GrudgeKind> grudge;  // partition
+  // partition: exactly these drops (an explicit schedule, explicit_schedule.h); `grudge` then
+  // only names the shape in the record.
+  std::optional<Grudge> drops;
   std::optional<TargetSpec> target;  // clock, kill, pause, packet
   // clock
   std::optional<ClockMode> clock_mode;

@@ -31,12 +31,14 @@ class PartitionFault : public Fault {
 
   void check() override {
     if (context_.names().size() < 2) throw FaultRefused("a partition needs at least 2 nodes");
+    if (options_.drops) return;  // names checked with the schedule (check_schedule_nodes)
     if (options_.grudge == GrudgeKind::kPrimaries && !context_.hooks().primaries) {
       throw FaultRefused("the primaries grudge needs a database adapter that names its primaries");
     }
   }
 
   Operation start(std::mt19937_64& rng) override {
+    if (options_.drops) return apply(*options_.drops, options_.grudge);
     const auto names = context_.names();
     GrudgeKind kind = options_.grudge ? *options_.grudge : random_kind(rng, names.size());
     std::vector<std::string> primaries;
@@ -52,6 +54,13 @@ class PartitionFault : public Fault {
       throw FaultRefused(std::string("partition ") + std::string(to_string(kind)) + ": " +
                          e.what());
     }
+    return apply(grudge, kind);
+  }
+
+  // Applies `grudge` on every node; `kind` names its shape in the record ("explicit": none).
+  Operation apply(const Grudge& grudge, std::optional<GrudgeKind> kind) {
+    const auto names = context_.names();
+    const std::string shape = kind ? std::string(to_string(*kind)) : std::string("explicit");
     std::map<std::string, std::string> scripts, markers;
     for (const auto& name : names) {
       std::vector<std::string> sources, from;
@@ -63,7 +72,7 @@ class PartitionFault : public Fault {
       }
       if (!sources.empty()) scripts[name] = nft_set_fill_script(kPartitionTable, sources);
       if (!from.empty()) {
-        boost::json::object marker{{"grudge", to_string(kind)}, {"drops_from", json_strings(from)}};
+        boost::json::object marker{{"grudge", shape}, {"drops_from", json_strings(from)}};
         markers[name] = boost::json::serialize(marker);
       }
     }
@@ -74,7 +83,7 @@ class PartitionFault : public Fault {
           std::string(kScriptPrelude) + std::string(kNftFunctions) + std::string(kApply),
           {NemesisContext::state_dir(node), markers[node.name], scripts[node.name], ensure, flush});
     });
-    boost::json::object value{{"grudge", to_string(kind)},
+    boost::json::object value{{"grudge", shape},
                               {"drops", grudge_to_json(grudge)},
                               {"mechanism", "nft table inet " + std::string(kPartitionTable)}};
     Operation op = context_.record("start-partition", std::move(value), outcomes);

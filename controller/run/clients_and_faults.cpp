@@ -42,6 +42,10 @@ std::optional<nemesis::NemesisSchedule> make_schedule(RunContext& run) {
     run.log.line("nemesis " + op.f + " " + value);
     run.recorder->nemesis(std::move(op));
   };
+  if (run.plan.schedule) {
+    return std::optional<nemesis::NemesisSchedule>(std::in_place, run.nodes, *run.plan.schedule,
+                                                   record, nemesis_hooks(run.db), run.origin);
+  }
   return std::optional<nemesis::NemesisSchedule>(
       std::in_place, run.nodes, run.plan.faults,
       std::chrono::milliseconds(static_cast<long>(run.plan.config.nemesis_interval_s * 1000)),
@@ -93,6 +97,9 @@ void ClientsAndFaults::run(RunContext& run) {
     }
   }
   if (schedule) run.nemesis_errors = schedule->errors();
+  // What was applied, for replay and shrink (docs/shrinking.md); empty without faults.
+  run.store.write_json("schedule.json",
+                       nemesis::to_json(schedule ? schedule->applied() : nemesis::FaultSchedule{}));
   OutcomeCounts counts = run.recorder->counts();
   run.log.line("clients done: " + std::to_string(counts.invoked) + " operations (ok " +
                std::to_string(counts.ok) + ", fail " + std::to_string(counts.fail) + ", info " +

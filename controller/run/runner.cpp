@@ -72,11 +72,18 @@ remote::NodesFile find_nodes(const TestPlan& plan) {
 void check_faults(const TestPlan& plan, remote::NodeSet& nodes, adapters::Database& db) {
   if (plan.faults.empty()) return;
   try {
+    if (plan.schedule) {
+      nemesis::NemesisSchedule check(nodes, *plan.schedule, [](Operation) {}, nemesis_hooks(db));
+      check.check();
+      return;
+    }
     nemesis::NemesisSchedule check(
         nodes, plan.faults, 1s, plan.seed, [](Operation) {}, nemesis_hooks(db));
     check.check();
   } catch (const nemesis::FaultRefused& e) {
-    throw UsageError(std::string("--nemesis: ") + e.what());
+    throw UsageError(std::string(plan.schedule ? "--schedule " + plan.config.schedule_file + ": "
+                                               : std::string("--nemesis: ")) +
+                     e.what());
   }
 }
 
@@ -120,6 +127,10 @@ int Run::execute() {
 }
 
 }  // namespace
+
+void interrupt_current_run() {
+  g_interrupted.store(true);
+}
 
 int run_tests(const TestPlan& plan) {
   remote::NodesFile nodes_file = find_nodes(plan);

@@ -20,4 +20,9 @@ namespace faultline {
 // Runs the plan `test_count` times; returns the worst verdict's exit code.
 int run_tests(const TestPlan& plan);
 
+// Ends the run in progress early, as Ctrl-C does (healing, tearing down and checking as
+// usual); safe from any thread. A run that starts later is not affected: call it again.
+// `faultline shrink` uses it to keep its budget.
+void interrupt_current_run();
+
 }  // namespace faultline

@@ -82,7 +82,18 @@ TestPlan validate(const TestConfig& config) {
       throw UsageError(std::string("--nemesis: ") + e.what());
     }
   }
-  if (!config.grudge.empty()) {
+  if (!config.schedule_file.empty()) {
+    // Exactly these faults (InputError / InputMissing for a bad or missing file).
+    plan.schedule = nemesis::load_schedule(config.schedule_file);
+    plan.faults = plan.schedule->kinds();
+    plan.config.grudge.clear();
+    plan.config.nemesis.clear();
+    for (auto kind : plan.faults) {
+      plan.config.nemesis +=
+          (plan.config.nemesis.empty() ? "" : ",") + std::string(nemesis::to_string(kind));
+    }
+    if (plan.config.nemesis.empty()) plan.config.nemesis = "none";
+  } else if (!config.grudge.empty()) {
     plan.fault_options.grudge = nemesis::parse_grudge_kind(config.grudge);
     if (!plan.fault_options.grudge) {
       std::string kinds;
@@ -144,6 +155,20 @@ static boost::json::object db_settings_json(const std::map<std::string, std::str
   return out;
 }
 
+// How the nodes were named, for `replay` (the sudo password is never kept).
+static boost::json::object node_options_json(const remote::NodeOptions& o) {
+  return {{"nodes", o.nodes},
+          {"nodes_file", o.nodes_file},
+          {"cluster", o.cluster},
+          {"ssh_user", o.ssh_user},
+          {"ssh_key", o.ssh_key},
+          {"ssh_port", o.ssh_port},
+          {"known_hosts", o.known_hosts},
+          {"no_strict_host_keys", o.no_strict_host_keys},
+          {"sudo", o.sudo},
+          {"sudo_password_stdin", o.sudo_password_stdin}};
+}
+
 boost::json::object config_json(const TestPlan& plan) {
   const TestConfig& c = plan.config;
   boost::json::array faults;
@@ -165,7 +190,10 @@ boost::json::object config_json(const TestPlan& plan) {
           {"convergence_timeout_s", number(c.convergence_timeout_s)},
           {"check_time_limit_s", number(c.check_time_limit_s)},
           {"stop_on_invalid", c.stop_on_invalid},
-          {"store", c.store}};
+          {"store", c.store},
+          {"schedule", c.schedule_file},
+          {"test_file", c.test_file},
+          {"node_options", node_options_json(c.nodes)}};
 }
 
 }  // namespace faultline

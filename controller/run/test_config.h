@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/store.h"
+#include "nemesis/explicit_schedule.h"
 #include "nemesis/fault.h"
 #include "remote/node_options.h"
 #include "workloads/workload.h"
@@ -24,6 +25,11 @@ struct TestConfig {
   std::shared_ptr<const adapters::StoreDescriptor> store_descriptor;
   std::string workload = "register";
   std::string nemesis = "none";    // "none", or kinds: "partition,kill", "all"
+  // --schedule: a schedule.json to apply exactly instead of random faults (nemesis,
+  // nemesis_interval_s and grudge then have no effect; docs/shrinking.md). Empty: none.
+  std::string schedule_file;
+  // The test file the options came from (--test-file), recorded for `replay`. Empty: none.
+  std::string test_file;
   double nemesis_interval_s = 10;  // a fault starts every other interval, lasts one
   std::string grudge;              // partition shape (nemesis/grudge.h); empty: random
   remote::NodeOptions nodes;       // default: the local cluster `nodes.cluster`
@@ -51,6 +57,8 @@ struct TestPlan {
   nemesis::FaultOptions fault_options;  // from --grudge
   TestConfig config;
   std::vector<nemesis::FaultKind> faults;  // empty: no nemesis
+  // --schedule's faults (explicit mode); nullopt: random faults of `faults`, if any.
+  std::optional<nemesis::FaultSchedule> schedule;
   bool linearizable_reads = true;
   std::uint64_t seed = 0;
   std::string test_name;
