@@ -1,5 +1,6 @@
 #include "checker/history/edn_operation.h"
 
+#include "checker/history/fast_record.h"
 #include "checker/history/operation_json.h"
 
 namespace faultline {
@@ -32,6 +33,14 @@ Operation read_edn_operation(EdnReader& edn) {
     c = edn.peek();
   }
   if (c != '{') edn.fail("expected an operation map ({:type ... :f ...})");
+  if (fast_read_enabled()) {
+    Operation op;
+    if (std::size_t n = scan_fast_edn_operation(edn.rest_of_line(), op)) {
+      op.line = start.line;
+      edn.skip_on_line(n);
+      return op;
+    }
+  }
   edn.consume();
 
   boost::json::object obj;
