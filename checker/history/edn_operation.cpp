@@ -25,7 +25,7 @@ bool split_tuple(boost::json::value& form, boost::json::value& key, boost::json:
 
 }  // namespace
 
-Operation read_edn_operation(EdnReader& edn) {
+void read_edn_operation(EdnReader& edn, Operation& out) {
   int c = edn.peek();
   EdnPosition start = edn.position();
   if (c == '#') {
@@ -34,11 +34,11 @@ Operation read_edn_operation(EdnReader& edn) {
   }
   if (c != '{') edn.fail("expected an operation map ({:type ... :f ...})");
   if (fast_read_enabled()) {
-    Operation op;
-    if (std::size_t n = scan_fast_edn_operation(edn.rest_of_line(), op)) {
-      op.line = start.line;
+    reset(out);
+    if (std::size_t n = scan_fast_edn_operation(edn.rest_of_line(), out)) {
+      out.line = start.line;
       edn.skip_on_line(n);
-      return op;
+      return;
     }
   }
   edn.consume();
@@ -80,7 +80,7 @@ Operation read_edn_operation(EdnReader& edn) {
     }
     obj.emplace("key", std::move(*tuple_key));
   }
-  return operation_from_json(std::move(obj), edn.file(), start.line);
+  out = operation_from_json(std::move(obj), edn.file(), start.line);
 }
 
 }  // namespace faultline

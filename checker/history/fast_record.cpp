@@ -1,5 +1,6 @@
 #include "checker/history/fast_record.h"
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 
@@ -17,6 +18,23 @@ bool initial_fast_read() {
 }
 
 bool g_fast_read = initial_fast_read();
+
+// valid_name(name, /*keyword=*/true) (edn_text.h), with a table for ASCII names.
+bool valid_keyword_name(std::string_view name) {
+  static const auto kAllowed = [] {
+    std::array<bool, 256> allowed{};
+    for (int c = 'a'; c <= 'z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) allowed[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view(".*+!-_?$%&=<>/:#'")) allowed[static_cast<unsigned char>(c)] = true;
+    return allowed;
+  }();
+  if (name.empty() || name[0] == ':' || name[0] == '#') return false;
+  for (char c : name) {
+    if (!kAllowed[static_cast<unsigned char>(c)]) return valid_name(name, true);
+  }
+  return true;
+}
 
 // A scanner over one record; every scan_* returns false to decline.
 class Scanner {
@@ -145,7 +163,7 @@ class Scanner {
       std::int64_t n;
       if (t[0] == ':') {
         std::string_view name = t.substr(1);
-        if (!valid_name(name, true)) return false;
+        if (!valid_keyword_name(name)) return false;
         out = boost::json::string(name);
       } else if (t == "nil") {
         out = nullptr;
@@ -190,7 +208,7 @@ class Scanner {
       if (!at(':')) return false;
       std::string_view t = edn_token();
       name = t.substr(1);
-      return valid_name(name, true);
+      return valid_keyword_name(name);
     }
     return at('"') && scan_json_string(name);
   }
@@ -201,7 +219,7 @@ class Scanner {
     if (!edn_ || !at(':')) return false;
     std::string_view t = edn_token();
     out = t.substr(1);
-    return valid_name(out, true);
+    return valid_keyword_name(out);
   }
 
   bool scan_integer(std::int64_t& out) {
@@ -223,7 +241,7 @@ class Scanner {
   // The operation map, from its '{' through its '}', straight into `op` with what
   // OperationBuilder would make of it; declines everything OperationBuilder would refuse.
   bool scan_operation(Operation& op) {
-    enum Bit : unsigned {
+    enum : unsigned {
       kIndex = 1,
       kType = 2,
       kProcess = 4,
@@ -245,16 +263,26 @@ class Scanner {
         skip_blanks();
         if (!edn_ && !eat(':')) return false;
         skip_blanks();
-        unsigned bit = name == "index"     ? unsigned{kIndex}
-                       : name == "type"    ? kType
-                       : name == "process" ? kProcess
-                       : name == "f"       ? kF
-                       : name == "value"   ? kValue
-                       : name == "time"    ? kTime
-                       : name == "key"     ? kKey
-                       : name == "node"    ? kNode
-                       : name == "error"   ? kError
-                                           : 0U;
+        unsigned bit = 0;
+        switch (name.size()) {
+          case 1:
+            bit = name[0] == 'f' ? kF : 0U;
+            break;
+          case 3:
+            bit = name == "key" ? kKey : 0U;
+            break;
+          case 4:
+            bit = name == "type" ? kType : name == "time" ? kTime : name == "node" ? kNode : 0U;
+            break;
+          case 5:
+            bit = name == "value" ? kValue : name == "index" ? kIndex : name == "error" ? kError : 0U;
+            break;
+          case 7:
+            bit = name == "process" ? kProcess : 0U;
+            break;
+          default:
+            break;
+        }
         if ((seen & bit) != 0) return false;  // a key twice: the full parser's error
         seen |= bit;
         std::int64_t n;

@@ -105,14 +105,29 @@ void assign_processes(History& history) {
 // operation at a time, so that is the earliest it can have been invoked. A process that
 // recorded any invocation keeps the strict pairing (an orphan completion there is refused).
 void infer_completion_only_invocations(History& history) {
-  std::unordered_set<std::int64_t> invoking;
+  // The processes that recorded an invocation: a bitmap over process ids when they are
+  // dense (they are, in every recorder's histories), else a hash set.
+  std::int64_t max_process = -1;
+  for (const Operation& op : history.ops) max_process = std::max(max_process, op.process);
+  const bool dense =
+      max_process < static_cast<std::int64_t>(4 * history.ops.size() + 1024);
+  std::vector<bool> invoking_dense(dense ? static_cast<std::size_t>(max_process + 1) : 0);
+  std::unordered_set<std::int64_t> invoking_sparse;
+  auto invoking = [&](std::int64_t process) {
+    return dense ? static_cast<bool>(invoking_dense[static_cast<std::size_t>(process)])
+                 : invoking_sparse.count(process) > 0;
+  };
   bool orphans = false;
   for (const Operation& op : history.ops) {
     if (op.is_nemesis() || op.process_assigned || op.inferred_invoke) continue;
-    if (op.is_invoke())
-      invoking.insert(op.process);
-    else
+    if (op.is_invoke()) {
+      if (dense)
+        invoking_dense[static_cast<std::size_t>(op.process)] = true;
+      else
+        invoking_sparse.insert(op.process);
+    } else {
       orphans = true;
+    }
   }
   if (!orphans) return;
   std::unordered_map<std::int64_t, std::size_t> last;       // process -> output position + 1
@@ -120,7 +135,7 @@ void infer_completion_only_invocations(History& history) {
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const Operation& op = history.ops[i];
     if (op.is_nemesis() || op.process_assigned || op.inferred_invoke || op.is_invoke() ||
-        invoking.count(op.process)) {
+        invoking(op.process)) {
       continue;
     }
     Operation invoke;
