@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <unordered_map>
@@ -295,7 +296,10 @@ History read_history(const std::string& path, std::optional<HistoryFormat> forma
   if (path == "-") return read_history(std::cin, "-", format);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputMissing(path + ": cannot open history file");
-  return read_history_into(in, path, format, count_lines(path));
+  // Only a regular file can be read twice: a pipe (`<(...)`, /dev/stdin) is read once.
+  std::error_code ec;
+  const bool regular = std::filesystem::is_regular_file(path, ec);
+  return read_history_into(in, path, format, regular ? count_lines(path) : 0);
 }
 
 }  // namespace faultline
