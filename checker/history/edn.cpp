@@ -1,6 +1,7 @@
 #include "checker/history/edn.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "checker/history/edn_text.h"
@@ -39,11 +40,29 @@ class EdnReader::DepthGuard {
 EdnReader::EdnReader(std::istream& in, std::string file, EdnPosition start)
     : buf_(in.rdbuf()), file_(std::move(file)), pos_(start), last_end_(start) {}
 
+bool EdnReader::fill() {
+  constexpr std::size_t kBlock = 1 << 16;
+  if (eof_ || buf_ == nullptr) {
+    eof_ = true;
+    return false;
+  }
+  const std::size_t keep = static_cast<std::size_t>(end_ - p_);
+  if (keep > 0 && p_ != block_.data()) std::memmove(block_.data(), p_, keep);
+  if (block_.size() < keep + kBlock) block_.resize(keep + kBlock);
+  const std::streamsize got = buf_->sgetn(block_.data() + keep, static_cast<std::streamsize>(kBlock));
+  p_ = block_.data();
+  end_ = p_ + keep + static_cast<std::size_t>(got > 0 ? got : 0);
+  if (got <= 0) {
+    eof_ = true;
+    return false;
+  }
+  return true;
+}
+
 int EdnReader::raw_peek() {
   if (held_hash_) return '#';
-  if (buf_ == nullptr) return kEnd;
-  int c = buf_->sgetc();
-  return c == std::char_traits<char>::eof() ? kEnd : static_cast<unsigned char>(c);
+  if (p_ == end_ && !fill()) return kEnd;
+  return static_cast<unsigned char>(*p_);
 }
 
 int EdnReader::get() {
@@ -52,9 +71,8 @@ int EdnReader::get() {
     ++pos_.column;
     return '#';
   }
-  if (buf_ == nullptr) return kEnd;
-  int c = buf_->sbumpc();
-  if (c == std::char_traits<char>::eof()) return kEnd;
+  if (p_ == end_ && !fill()) return kEnd;
+  int c = static_cast<unsigned char>(*p_++);
   if (c == '\n') {
     ++pos_.line;
     pos_.column = 1;
@@ -62,7 +80,32 @@ int EdnReader::get() {
     ++pos_.column;
     if (!is_space(c)) last_end_ = pos_;
   }
-  return static_cast<unsigned char>(c);
+  return c;
+}
+
+std::string_view EdnReader::rest_of_line() {
+  constexpr std::size_t kMaxLine = 1 << 20;
+  std::size_t searched = 0;
+  for (;;) {
+    const std::size_t have = static_cast<std::size_t>(end_ - p_);
+    if (const void* nl = std::memchr(p_ + searched, '\n', have - searched)) {
+      return std::string_view(p_, static_cast<std::size_t>(static_cast<const char*>(nl) - p_));
+    }
+    searched = have;
+    if (have >= kMaxLine || !fill()) return std::string_view(p_, static_cast<std::size_t>(end_ - p_));
+  }
+}
+
+void EdnReader::skip_on_line(std::size_t n) {
+  const std::size_t column = pos_.column;
+  for (std::size_t i = n; i > 0; --i) {
+    if (!is_space(static_cast<unsigned char>(p_[i - 1]))) {
+      last_end_ = EdnPosition{pos_.line, column + i};
+      break;
+    }
+  }
+  pos_.column += n;
+  p_ += n;
 }
 
 void EdnReader::skip_whitespace() {

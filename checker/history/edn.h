@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <istream>
 #include <string>
+#include <string_view>
 
 #include "checker/history/input_error.h"
 
@@ -59,6 +60,12 @@ class EdnReader {
   // a caller walking a tagged map itself can learn its tag; fails if it is no tag.
   std::string read_tag();
 
+  // The fast path (fast_record.h): the unread bytes from the next one to the end of its
+  // line (without the newline) or of the input, as far as they fit in 1 MiB; only right
+  // after peek() returned something other than '#'. skip_on_line(n) consumes n of them.
+  std::string_view rest_of_line();
+  void skip_on_line(std::size_t n);
+
   // Position of the next unread byte.
   EdnPosition position() const { return pos_; }
   const std::string& file() const { return file_; }
@@ -73,6 +80,8 @@ class EdnReader {
  private:
   int get();
   int raw_peek();
+  // Reads more of the stream after the unread bytes; false when nothing more came.
+  bool fill();
   void skip_whitespace();  // everything peek() skips
   class DepthGuard;
   boost::json::value read_any(std::string* tag);
@@ -84,7 +93,12 @@ class EdnReader {
   boost::json::value read_token(EdnPosition start);  // numbers, symbols, keywords
   std::string read_token_text();
 
+  // The stream is read in blocks into block_; [p_, end_) is what is not consumed yet.
   std::streambuf* buf_;
+  std::string block_;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  bool eof_ = false;
   std::string file_;
   EdnPosition pos_;
   EdnPosition last_end_;    // just after the last non-whitespace byte read

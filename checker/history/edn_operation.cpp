@@ -1,5 +1,6 @@
 #include "checker/history/edn_operation.h"
 
+#include "checker/history/fast_record.h"
 #include "checker/history/operation_json.h"
 
 namespace faultline {
@@ -24,7 +25,7 @@ bool split_tuple(boost::json::value& form, boost::json::value& key, boost::json:
 
 }  // namespace
 
-Operation read_edn_operation(EdnReader& edn) {
+void read_edn_operation(EdnReader& edn, Operation& out) {
   int c = edn.peek();
   EdnPosition start = edn.position();
   if (c == '#') {
@@ -32,6 +33,14 @@ Operation read_edn_operation(EdnReader& edn) {
     c = edn.peek();
   }
   if (c != '{') edn.fail("expected an operation map ({:type ... :f ...})");
+  if (fast_read_enabled()) {
+    reset(out);
+    if (std::size_t n = scan_fast_edn_operation(edn.rest_of_line(), out)) {
+      out.line = start.line;
+      edn.skip_on_line(n);
+      return;
+    }
+  }
   edn.consume();
 
   boost::json::object obj;
@@ -71,7 +80,7 @@ Operation read_edn_operation(EdnReader& edn) {
     }
     obj.emplace("key", std::move(*tuple_key));
   }
-  return operation_from_json(std::move(obj), edn.file(), start.line);
+  out = operation_from_json(std::move(obj), edn.file(), start.line);
 }
 
 }  // namespace faultline

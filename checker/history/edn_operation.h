@@ -13,7 +13,8 @@ inline constexpr std::string_view kIndependentTupleTag = "jepsen.independent.Tup
 // Reads the next form, which must be a map (optionally tagged, as Jepsen's
 // `#jepsen.history.Op{...}` records are), and builds its Operation (operation_from_json).
 // A `:value` tagged #jepsen.independent.Tuple{:key k :value v} becomes key k and value v.
-// Operation::line is the line where the map opens. Throws InputError.
-Operation read_edn_operation(EdnReader& edn);
+// Operation::line is the line where the map opens. Throws InputError. `out` is replaced
+// whole (it is filled in place: the common one-line map takes the fast path, fast_record.h).
+void read_edn_operation(EdnReader& edn, Operation& out);
 
 }  // namespace faultline

@@ -47,7 +47,7 @@ class EdnHistoryReader : public OperationReader {
       state_ = State::kDone;
       return false;
     }
-    out = read_edn_operation(edn_);
+    read_edn_operation(edn_, out);
     return true;
   }
 

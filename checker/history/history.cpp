@@ -1,6 +1,10 @@
 #include "checker/history/history.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <unordered_map>
@@ -102,14 +106,29 @@ void assign_processes(History& history) {
 // operation at a time, so that is the earliest it can have been invoked. A process that
 // recorded any invocation keeps the strict pairing (an orphan completion there is refused).
 void infer_completion_only_invocations(History& history) {
-  std::unordered_set<std::int64_t> invoking;
+  // The processes that recorded an invocation: a bitmap over process ids when they are
+  // dense (they are, in every recorder's histories), else a hash set.
+  std::int64_t max_process = -1;
+  for (const Operation& op : history.ops) max_process = std::max(max_process, op.process);
+  const bool dense =
+      max_process < static_cast<std::int64_t>(4 * history.ops.size() + 1024);
+  std::vector<bool> invoking_dense(dense ? static_cast<std::size_t>(max_process + 1) : 0);
+  std::unordered_set<std::int64_t> invoking_sparse;
+  auto invoking = [&](std::int64_t process) {
+    return dense ? static_cast<bool>(invoking_dense[static_cast<std::size_t>(process)])
+                 : invoking_sparse.count(process) > 0;
+  };
   bool orphans = false;
   for (const Operation& op : history.ops) {
     if (op.is_nemesis() || op.process_assigned || op.inferred_invoke) continue;
-    if (op.is_invoke())
-      invoking.insert(op.process);
-    else
+    if (op.is_invoke()) {
+      if (dense)
+        invoking_dense[static_cast<std::size_t>(op.process)] = true;
+      else
+        invoking_sparse.insert(op.process);
+    } else {
       orphans = true;
+    }
   }
   if (!orphans) return;
   std::unordered_map<std::int64_t, std::size_t> last;       // process -> output position + 1
@@ -117,7 +136,7 @@ void infer_completion_only_invocations(History& history) {
   for (std::size_t i = 0; i < history.ops.size(); ++i) {
     const Operation& op = history.ops[i];
     if (op.is_nemesis() || op.process_assigned || op.inferred_invoke || op.is_invoke() ||
-        invoking.count(op.process)) {
+        invoking(op.process)) {
       continue;
     }
     Operation invoke;
@@ -209,28 +228,78 @@ std::optional<HistoryFormat> parse_history_format(std::string_view name) {
   return std::nullopt;
 }
 
-History read_history(std::istream& in, const std::string& name,
-                     std::optional<HistoryFormat> format) {
+namespace {
+
+// Asks the kernel to back a large, untouched buffer with transparent huge pages (where it
+// is set to `madvise`): reading a big history then takes a page fault per 2 MiB instead of
+// per 4 KiB, which was a third of the time spent reading. Only whole huge pages inside
+// the buffer are advised; failure changes nothing but speed.
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  if (bytes < 2 * kHuge) return;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+// Reads into history.ops, which holds room for `expected` operations (a hint: more may
+// come). Each operation is read in place, never moved; room left over is given back when
+// it is more than a few percent (a Porcupine log is mostly noise lines).
+History read_history_into(std::istream& in, const std::string& name,
+                          std::optional<HistoryFormat> format, std::size_t expected) {
   History history;
   history.source = name;
   history.format = format ? *format : detect_format(in, name);
   auto reader = make_reader(history.format, in, name);
-  Operation op;
-  while (reader->next(op)) {
-    if (op.index < 0) op.index = static_cast<std::int64_t>(history.ops.size());
-    history.ops.push_back(std::move(op));
-    op = Operation{};
+  history.ops.reserve(expected);
+  advise_huge_pages(history.ops.data(), history.ops.capacity() * sizeof(Operation));
+  for (;;) {
+    Operation& op = history.ops.emplace_back();
+    if (!reader->next(op)) {
+      history.ops.pop_back();
+      break;
+    }
+    if (op.index < 0) op.index = static_cast<std::int64_t>(history.ops.size() - 1);
+  }
+  if (history.ops.capacity() > history.ops.size() + history.ops.size() / 32 + 16) {
+    history.ops.shrink_to_fit();
   }
   assign_processes(history);
   infer_completion_only_invocations(history);
   return history;
 }
 
+// Lines in the file: an upper bound of the operations of every line-oriented format, and
+// the count of a one-map-per-line EDN history. Counting them first costs a read of the
+// file (from the page cache by then), far less than growing the vector step by step.
+std::size_t count_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> block(1 << 20);
+  std::size_t lines = 0;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    lines += static_cast<std::size_t>(std::count(block.data(), block.data() + got, '\n'));
+    if (got == 0) break;
+  }
+  return lines + 1;
+}
+
+}  // namespace
+
+History read_history(std::istream& in, const std::string& name,
+                     std::optional<HistoryFormat> format) {
+  return read_history_into(in, name, format, 0);
+}
+
 History read_history(const std::string& path, std::optional<HistoryFormat> format) {
   if (path == "-") return read_history(std::cin, "-", format);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputMissing(path + ": cannot open history file");
-  return read_history(in, path, format);
+  // Only a regular file can be read twice: a pipe (`<(...)`, /dev/stdin) is read once.
+  std::error_code ec;
+  const bool regular = std::filesystem::is_regular_file(path, ec);
+  return read_history_into(in, path, format, regular ? count_lines(path) : 0);
 }
 
 }  // namespace faultline

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "checker/history/fast_record.h"
 #include "checker/history/input_error.h"
 #include "checker/history/line_reader.h"
 #include "checker/history/number_text.h"
@@ -244,7 +245,14 @@ class JsonlReader : public LineOperationReader {
   bool parse_line(std::string_view text, Operation& out) override {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (text.find_first_not_of(" \t") == std::string_view::npos) return false;
-    out = Operation{};
+    reset(out);
+    if (fast_read_enabled()) {
+      if (scan_fast_json_operation(text, out)) {
+        out.line = line_;
+        return true;
+      }
+      reset(out);
+    }
     OperationBuilder builder(out, file_, line_);
     parser_.reset();
     parser_.handler().begin(builder);

@@ -44,4 +44,23 @@ boost::json::object to_json(const Operation& op) {
   return out;
 }
 
+void reset(Operation& op) {
+  op.index = -1;
+  op.type = OpType::kInvoke;
+  op.process_assigned = false;
+  op.inferred_invoke = false;
+  op.process = 0;
+  if (op.f.capacity() > std::string().capacity())
+    std::string().swap(op.f);
+  else
+    op.f.clear();
+  if (!op.value.is_null()) op.value.emplace_null();
+  op.time = kNoTime;
+  op.key.reset();
+  op.node.reset();
+  op.error.reset();
+  if (op.extra.capacity() != 0) op.extra = boost::json::object();
+  op.line = 0;
+}
+
 }  // namespace faultline

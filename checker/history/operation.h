@@ -56,6 +56,11 @@ struct Operation {
   bool is_completion() const { return type != OpType::kInvoke; }
 };
 
+// Makes `op` equal to Operation{} (holding nothing on the heap) without building a
+// temporary one: readers reset the operation they fill once per record. Keep it in step
+// with the fields above.
+void reset(Operation& op);
+
 // The canonical JSON object of an operation (the JSONL line, without newline).
 // Field order: index, type, process, f, key, value, time, node, error, then extras;
 // `process` is left out when it was assigned, `f` when it is empty.

@@ -23,7 +23,7 @@ class PorcupineKvReader : public LineOperationReader {
     std::istringstream line_in{std::string(text)};
     EdnReader edn(line_in, file_, EdnPosition{line_, 1});
     if (edn.peek() == EdnReader::kEnd) return false;  // blank or comment
-    out = read_edn_operation(edn);
+    read_edn_operation(edn, out);
     if (edn.peek() != EdnReader::kEnd) edn.fail("more than one form on this line");
     if (!out.key && !out.is_nemesis()) {
       throw InputError(file_, line_, 1, "operation has no :key");

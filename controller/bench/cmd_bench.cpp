@@ -2,7 +2,8 @@
 //
 // bench check   parse and check each history, printing parse time, check time (parse
 //               excluded), verdict and peak memory; last line `total: parse_ms=X check_ms=Y`.
-// bench generate  a large valid register history (checker/gen) as JSONL.
+// bench generate  a large valid register history (bench/gen) as JSONL or EDN.
+// bench read      ingestion speed and memory per operation (cmd_bench_read.cpp).
 // bench scaling   one thread against two on a generated many-key history.
 //
 // Peak memory per history: before each check the kernel's resident high-water mark is
@@ -22,9 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "checker/history/edn_writer.h"
 #include "checker/history/history.h"
 #include "checker/history/jsonl.h"
 #include "checker/lin/check.h"
+#include "controller/bench/cmd_bench_read.h"
 #include "controller/bench/gen/register_history.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
@@ -189,14 +192,23 @@ void add_generator_options(CLI::App* cmd, RegisterHistoryOptions& g) {
   cmd->add_option("--seed", g.seed, "Random seed");
 }
 
-int run_bench_generate(const RegisterHistoryOptions& g, const std::string& output) {
+int run_bench_generate(const RegisterHistoryOptions& g, const std::string& output,
+                       const std::string& format) {
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   if (!out) throw UsageError("cannot write " + output);
   JsonlWriter writer(out);
+  std::string line;
   std::size_t lines = 0;
   auto start = Clock::now();
   generate_register_history(g, [&](const Operation& op) {
-    writer.write(op);
+    if (format == "edn") {
+      line.clear();
+      append_edn_line(line, op);
+      line += '\n';
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    } else {
+      writer.write(op);
+    }
     ++lines;
   });
   writer.flush();
@@ -266,15 +278,21 @@ void add_bench_commands(CLI::App& app, CommandAction& action) {
 
   auto g = std::make_shared<RegisterHistoryOptions>();
   auto output = std::make_shared<std::string>();
+  auto gen_format = std::make_shared<std::string>("jsonl");
   g->ops = 1'000'000;
   g->keys = 1000;
   g->processes = 50;
   auto* generate = bench->add_subcommand(
-      "generate", "Write a generated, valid register history (JSONL) for benchmarks");
+      "generate", "Write a generated, valid register history (JSONL or EDN) for benchmarks");
   add_generator_options(generate, *g);
   generate->add_option("-o,--output", *output, "Output file")->required();
-  generate->callback(
-      [g, output, &action] { action = [g, output] { return run_bench_generate(*g, *output); }; });
+  generate->add_option("--format", *gen_format, "jsonl (default) or edn (Jepsen's maps, one a line)")
+      ->check(CLI::IsMember({"jsonl", "edn"}));
+  generate->callback([g, output, gen_format, &action] {
+    action = [g, output, gen_format] { return run_bench_generate(*g, *output, *gen_format); };
+  });
+
+  add_bench_read_command(bench, action);
 
   auto s = std::make_shared<RegisterHistoryOptions>();
   auto repeat = std::make_shared<int>(3);
