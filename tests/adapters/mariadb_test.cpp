@@ -70,7 +70,7 @@ TEST_F(Mariadb, GaleraComesBackFromACoordinatedCrash) {
   }
   EXPECT_TRUE(crashed) << "no start-crash on all three nodes";
   EXPECT_TRUE(restarted) << "no stop-crash restarting all three nodes";
-  EXPECT_NE(r.out.find("cluster recovered"), std::string::npos) << r.out;
+  EXPECT_NE((r.out + r.err).find("cluster recovered"), std::string::npos) << r.out << r.err;
 }
 
 }  // namespace
