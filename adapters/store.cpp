@@ -8,12 +8,14 @@ namespace faultline::adapters {
 
 // The built-in stores' descriptors, each beside its adapter (adapters/<db>/<db>_store.cpp).
 StoreDescriptor etcd_store();
+StoreDescriptor mariadb_store();
 StoreDescriptor postgres_store();
 StoreDescriptor redis_store();
 
 const std::vector<StoreDescriptor>& builtin_stores() {
   static const std::vector<StoreDescriptor> stores = {
       etcd_store(),
+      mariadb_store(),
       postgres_store(),
       redis_store(),
   };

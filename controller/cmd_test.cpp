@@ -105,7 +105,7 @@ void add_test_options(CLI::App& cmd, TestCli& opts) {
                        "; a test file's [client] workloads)")
       ->capture_default_str();
   test->add_option("--nemesis", c.nemesis,
-                   "Faults: none, or kinds among partition, clock, kill, pause, packet "
+                   "Faults: none, or kinds among partition, clock, kill, pause, packet, crash "
                    "(comma-separated), or all")
       ->capture_default_str();
   test->add_option("--schedule", c.schedule_file,

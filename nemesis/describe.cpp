@@ -123,7 +123,20 @@ std::vector<std::string> describe_operation(const Operation& op) {
       }
     }
     if (lines.empty()) lines.push_back("pause: no paused process");
-  } else if (op.f == "stop-kill") {
+  } else if (op.f == "start-crash") {
+    if (const auto* spread = field("spread_ms"); spread && spread->is_number()) {
+      char text[64];
+      std::snprintf(text, sizeof text, "crash: SIGKILL on every node within %.1f ms",
+                    spread->to_number<double>());
+      lines.push_back(text);
+    }
+    if (const auto* nodes = field("nodes"); nodes && nodes->is_object()) {
+      for (const auto& [node, n] : nodes->as_object()) {
+        lines.push_back(std::string(node) + ": SIGKILL to pids " +
+                        join_strings(n.as_object().at("pids"), " ") + at(op, node));
+      }
+    }
+  } else if (op.f == "stop-kill" || op.f == "stop-crash") {
     if (const auto* restarted = field("restarted"); restarted && restarted->is_array()) {
       for (const auto& node : restarted->as_array()) {
         if (node.is_string()) lines.push_back(std::string(node.as_string()) + ": restarted");
@@ -134,7 +147,9 @@ std::vector<std::string> describe_operation(const Operation& op) {
         lines.push_back(std::string(node) + ": restarted");
       }
     }
-    if (lines.empty()) lines.push_back("kill: nothing to restart");
+    if (lines.empty())
+      lines.push_back(std::string(op.f == "stop-crash" ? "crash" : "kill") +
+                      ": nothing to restart");
   } else if (op.f == "start-packet") {
     lines.push_back("packet " + compact(value.at("requested")));
     if (const auto* nodes = field("nodes"); nodes && nodes->is_object()) {

@@ -13,7 +13,7 @@ struct KindName {
 constexpr KindName kKindNames[] = {
     {FaultKind::kPartition, "partition"}, {FaultKind::kClock, "clock"},
     {FaultKind::kKill, "kill"},           {FaultKind::kPause, "pause"},
-    {FaultKind::kPacket, "packet"},
+    {FaultKind::kPacket, "packet"},       {FaultKind::kCrash, "crash"},
 };
 
 }  // namespace
@@ -53,6 +53,8 @@ std::unique_ptr<Fault> make_fault(FaultKind kind, const FaultOptions& options,
       return make_process_fault(kind, options, context);
     case FaultKind::kPacket:
       return make_packet_fault(options, context);
+    case FaultKind::kCrash:
+      return make_crash_fault(options, context);
   }
   throw std::invalid_argument("unknown fault kind");
 }

@@ -27,7 +27,7 @@
 
 namespace faultline::nemesis {
 
-enum class FaultKind { kPartition, kClock, kKill, kPause, kPacket };
+enum class FaultKind { kPartition, kClock, kKill, kPause, kPacket, kCrash };
 
 std::string_view to_string(FaultKind kind);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);

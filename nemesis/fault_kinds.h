@@ -12,6 +12,7 @@ std::unique_ptr<Fault> make_clock_fault(const FaultOptions& options, NemesisCont
 std::unique_ptr<Fault> make_process_fault(FaultKind kind, const FaultOptions& options,
                                           NemesisContext& context);
 std::unique_ptr<Fault> make_packet_fault(const FaultOptions& options, NemesisContext& context);
+std::unique_ptr<Fault> make_crash_fault(const FaultOptions& options, NemesisContext& context);
 
 // Throws FaultFailed("<f> failed on ...") if any node failed.
 void throw_if_failed(const std::string& f, const NodeOutcomes& outcomes);

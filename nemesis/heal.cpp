@@ -24,7 +24,7 @@ std::vector<Operation> heal_all(NemesisContext& context) {
   std::string failures;
   const FaultOptions options;
   for (FaultKind kind : {FaultKind::kPartition, FaultKind::kPacket, FaultKind::kPause,
-                         FaultKind::kClock, FaultKind::kKill}) {
+                         FaultKind::kClock, FaultKind::kKill, FaultKind::kCrash}) {
     try {
       ops.push_back(make_fault(kind, options, context)->stop());
     } catch (const std::exception& e) {

@@ -8,7 +8,8 @@
 
 namespace faultline::nemesis {
 
-RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names) {
+RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names,
+                             const std::string& marker) {
   RestartResult result;
   NodeOutcomes read;
   Markers markers = read_markers(context, names, &read);
@@ -19,7 +20,7 @@ RestartResult restart_killed(NemesisContext& context, const std::vector<std::str
       result.outcomes[name] = outcome;
       continue;
     }
-    auto it = markers[name].find("kill");
+    auto it = markers[name].find(marker);
     if (it == markers[name].end()) continue;
     std::optional<remote::Command> command;
     if (const auto& control = context.hooks().processes) {
@@ -53,9 +54,9 @@ RestartResult restart_killed(NemesisContext& context, const std::vector<std::str
     if (outcome.ok) restarted.push_back(name);
     result.outcomes[name] = std::move(outcome);
   }
-  NodeOutcomes unmarked = context.run_scripts(restarted, [](const remote::Node& node) {
-    return shell_command(std::string(kScriptPrelude) + "unmark kill\n",
-                         {NemesisContext::state_dir(node)});
+  NodeOutcomes unmarked = context.run_scripts(restarted, [&](const remote::Node& node) {
+    return shell_command(std::string(kScriptPrelude) + "unmark \"$1\"\n",
+                         {NemesisContext::state_dir(node), marker});
   });
   for (auto& [name, outcome] : unmarked) {
     if (!outcome.ok) result.outcomes[name] = std::move(outcome);

@@ -1,5 +1,5 @@
 #pragma once
-// Restarting the processes a kill fault killed, wherever a node's kill marker says so: with
+// Restarting the processes a kill (or crash) fault killed, wherever a node's kill marker says so: with
 // the adapter's restart command when there is an adapter, else with the command the marker
 // kept. Shared by stop-kill and heal.
 
@@ -16,6 +16,9 @@ struct RestartResult {
   std::vector<std::string> restarted;  // nodes whose restart command succeeded, in name order
 };
 
-RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names);
+// `marker`: the kind whose marker names the killed processes ("kill", or "crash" for the
+// coordinated crash).
+RestartResult restart_killed(NemesisContext& context, const std::vector<std::string>& names,
+                             const std::string& marker = "kill");
 
 }  // namespace faultline::nemesis

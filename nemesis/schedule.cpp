@@ -254,7 +254,7 @@ std::vector<FaultKind> parse_fault_kinds(const std::string& text) {
     auto kind = parse_fault_kind(word);
     if (!kind) {
       throw std::invalid_argument("unknown nemesis kind '" + word +
-                                  "' (expected partition, clock, kill, pause, packet or all)");
+                                  "' (expected partition, clock, kill, pause, packet, crash or all)");
     }
     kinds.push_back(*kind);
   }

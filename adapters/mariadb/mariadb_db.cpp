@@ -38,6 +38,18 @@ std::optional<long> whole(const std::string& text, long min, long max) {
   return n;
 }
 
+// Galera's group name: gcomm refuses every handshake ("handling gmcast protocol message
+// failed") when it is longer than 32 bytes, so a run id is cut to its tail (the timestamp and
+// run number, which tell runs apart), behind a prefix.
+std::string galera_cluster_name(const std::string& run_id) {
+  constexpr std::size_t kMax = 32;
+  const std::string prefix = "fl-";
+  std::string tail = run_id.size() > kMax - prefix.size()
+                         ? run_id.substr(run_id.size() - (kMax - prefix.size()))
+                         : run_id;
+  return prefix + (tail.empty() ? "faultline" : tail);
+}
+
 }  // namespace
 
 MariadbDatabase::MariadbDatabase(remote::NodeSet& nodes, DatabaseOptions options)
@@ -152,7 +164,7 @@ std::string MariadbDatabase::config_text(const remote::Node& node, std::size_t i
     out +=
         "wsrep_on=ON\nwsrep_provider=/usr/lib/galera/libgalera_smm.so\n"
         "wsrep_cluster_name=" +
-        options_.run_id.substr(0, 60) + "\nwsrep_cluster_address=gcomm://" + members +
+        galera_cluster_name(options_.run_id) + "\nwsrep_cluster_address=gcomm://" + members +
         "\nwsrep_node_address=" + node.host + "\nwsrep_node_name=" + node.name +
         "\nwsrep_sst_method=rsync\nwsrep_sync_wait=" + std::to_string(sync_wait_) +
         "\nwsrep_provider_options=\"gcache.size=32M\"\ninnodb_autoinc_lock_mode=2\n";

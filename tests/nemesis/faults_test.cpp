@@ -155,6 +155,29 @@ TEST_F(FaultsTest, KillTakesTheProcessAndStopRestartsIt) {
   EXPECT_EQ(settled_state(after, 'S'), 'S');
 }
 
+TEST_F(FaultsTest, CrashKillsEveryNodeAtOnceAndStopRestartsThemAll) {
+  bring_up("crash", 3, sleeper_hooks());
+  for (const auto& n : names()) ASSERT_TRUE(on(n, start_sleeper()).ok());
+  std::map<std::string, int> before;
+  for (const auto& n : names()) before[n] = sleeper_pid(n);
+  auto crash = make_fault(FaultKind::kCrash, FaultOptions{}, *context_);
+  std::mt19937_64 rng(1);
+  Operation op = crash->start(rng);
+  EXPECT_EQ(op.f, "start-crash");
+  EXPECT_EQ(op.value.at("nodes").as_object().size(), 3u) << boost::json::serialize(op.value);
+  // Each node signalled at the shared deadline: well within the second the lead allows.
+  EXPECT_LT(op.value.at("spread_ms").to_number<double>(), 500.0);
+  for (const auto& [n, pid] : before) {
+    for (int i = 0; i < 50 && process_state(pid) != '?' && process_state(pid) != 'Z'; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_TRUE(process_state(pid) == '?' || process_state(pid) == 'Z') << n;
+  }
+  Operation stopped = crash->stop();
+  EXPECT_EQ(stopped.value, boost::json::parse(R"({"restarted":["n1","n2","n3"]})"))
+      << boost::json::serialize(stopped.value);
+  for (const auto& [n, pid] : before) EXPECT_NE(sleeper_pid(n), pid) << n;
+}
+
 TEST_F(FaultsTest, PacketLossIsMeasurableTowardsTheTargetOnly) {
   bring_up("loss", 3);
   FaultOptions options;
