@@ -8,6 +8,12 @@
 
 namespace faultline {
 
+const char* counter_read_problem(std::int64_t value, std::int64_t lower, std::int64_t upper) {
+  if (value < lower) return "lost increments";
+  if (value > upper) return "more than was added";
+  return nullptr;
+}
+
 CounterCheckResult check_counter(const History& history, const CounterCheckOptions& options) {
   CounterCheckResult result;
   const PairedHistory paired = pair_operations(history);
@@ -53,7 +59,7 @@ CounterCheckResult check_counter(const History& history, const CounterCheckOptio
     }
     const std::int64_t lower = ok_at[p.invoke];             // acknowledged before the invocation
     const std::int64_t upper = possible_at[*p.completion];  // possibly applied before completion
-    if (value >= lower && value <= upper) continue;
+    if (!counter_read_problem(value, lower, upper)) continue;
     (value < lower ? result.low_reads : result.high_reads)++;
     if (result.examples.size() < options.max_examples) {
       result.examples.push_back(
@@ -97,7 +103,7 @@ boost::json::object CounterCheckResult::to_json() const {
     boost::json::object e{{"read_index", v.read_index}, {"process", v.process}, {"final", v.final},
                           {"value", v.value},           {"lower", v.lower},     {"upper", v.upper}};
     if (v.node) e["node"] = *v.node;
-    e["problem"] = v.value < v.lower ? "lost increments" : "more than was added";
+    e["problem"] = counter_read_problem(v.value, v.lower, v.upper);
     ex.push_back(std::move(e));
   }
   o["violations"] = std::move(ex);

@@ -54,6 +54,10 @@ struct CounterCheckResult {
   std::string summary() const;
 };
 
+// The rule for one read, shared with the online check (checker/online/online_counter.h):
+// "lost increments" below `lower`, "more than was added" above `upper`, nullptr within.
+const char* counter_read_problem(std::int64_t value, std::int64_t lower, std::int64_t upper);
+
 // Throws InputError (file:line) for an add or a read whose value is not an integer.
 CounterCheckResult check_counter(const History& history, const CounterCheckOptions& options = {});
 

@@ -9,6 +9,7 @@
 
 #include "checker/bank/bank_checker.h"
 #include "checker/online/online_check.h"
+#include "checker/online/online_pairing.h"
 
 namespace faultline {
 
@@ -23,9 +24,8 @@ class OnlineBank final : public OnlineCheck {
  private:
   BankCheckOptions options_;
   OnlineState state_;
-  std::unordered_map<std::int64_t, Operation> open_reads_;  // process -> its read's invocation
-  std::unordered_map<std::int64_t, std::string> open_;      // process -> f of its open operation
   std::string source_ = "online";
+  OnlinePairing pairing_{source_};
 };
 
 }  // namespace faultline

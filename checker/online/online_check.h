@@ -22,7 +22,10 @@ namespace faultline {
 struct OnlineProof {
   std::string kind;             // e.g. "nonlinearizable-key", "wrong-total"
   std::string reason;           // one line for a person
-  std::int64_t operation = -1;  // Operation::index of the operation that proved it
+  // Operation::index of the operation that proved it, as the offline checker and the report
+  // name it: the invocation for a key's culprit and a counter or set read, the completion for
+  // a bank read (check_bank's BankAnomaly::index).
+  std::int64_t operation = -1;
   std::int64_t time = kNoTime;  // Operation::time of the last operation fed when it was proved
 };
 

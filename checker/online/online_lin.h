@@ -10,7 +10,8 @@
 // bounded by the keys still open, not by the history's length.
 //
 // Without a rotation every key waits for finish(). The unkeyed operations (no `key`) are one
-// partition that always waits for finish().
+// partition that always waits for finish(). Before a key is complete, it can only be proved
+// invalid: an open key is probed about once a second of history time (probe_interval_s).
 
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,11 @@ struct OnlineLinOptions {
   // Keep every key's PartitionResult for result(); else only those not valid (long runs).
   bool keep_valid_partitions = true;
   std::string source = "online";  // names the history in errors and results
+  // An open key is probed (its sub-history so far checked, open operations as unknown) when an
+  // operation on it completes at least this long (history time) after its last probe. An
+  // invalid prefix proves the key invalid at once (prefix closure, docs/online.md); the key is
+  // still checked whole once complete. 0: never probe (keys decided only when complete).
+  double probe_interval_s = 1.0;
 };
 
 // One key decided. `ops` (its sub-history, history order) is valid during the callback only.
@@ -65,6 +71,8 @@ class OnlineLinearizability final : public OnlineCheck {
   // partitions in order of first appearance of their key, as offline; only the kept ones).
   CheckResult result() const;
   std::size_t late_operations() const { return late_; }
+  std::size_t probes() const { return probes_; }                    // open keys probed
+  std::size_t proved_by_probe() const { return proved_by_probe_; }  // keys proved so, open
 
  private:
   struct KeyState {
@@ -74,6 +82,8 @@ class OnlineLinearizability final : public OnlineCheck {
     std::size_t open = 0;
     std::size_t bytes = 0;
     bool late = false;  // an operation came after its group was complete
+    std::int64_t probed_at = kNoTime;  // history time of its last probe (or first operation)
+    bool proved = false;               // a probe proved it invalid (counted then)
   };
   struct Decided {
     std::int64_t first = 0;  // index of the key's first non-fail invocation (offline order)
@@ -83,6 +93,8 @@ class OnlineLinearizability final : public OnlineCheck {
   KeyState& key_state(const std::string& id, const Operation& invoke);
   void advance_worker(std::int64_t process, std::int64_t group);
   void decide(const std::string& id);
+  void probe(KeyState& k);
+  void count_invalid(const PartitionResult& p, std::int64_t fallback_operation);
   bool complete(const KeyState& k) const {
     return k.open == 0 && k.group >= 0 && k.group < closed_below_;
   }
@@ -96,6 +108,7 @@ class OnlineLinearizability final : public OnlineCheck {
   std::int64_t closed_below_ = 0;                                  // groups below are complete
   std::vector<Decided> decided_;
   std::size_t late_ = 0;
+  std::size_t probes_ = 0, proved_by_probe_ = 0;
   std::int64_t last_time_ = kNoTime;
   std::size_t operations_ = 0;  // client operations (invocations) seen
   std::uint64_t states_explored_ = 0;

@@ -3,13 +3,16 @@
 #include <fstream>
 
 #include "checker/online/online_bank.h"
+#include "checker/online/online_counter.h"
+#include "checker/online/online_set.h"
 #include "checker/online/online_lin.h"
 #include "checker/perf/fault_windows.h"
 
 namespace faultline {
 
 bool has_online_check(const std::string& workload) {
-  return workload == "register" || workload == "bank";
+  return workload == "register" || workload == "bank" || workload == "set" ||
+         workload == "counter";
 }
 
 std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t concurrency,
@@ -38,6 +41,18 @@ std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t
     return std::unique_ptr<OnlineRun>(
         new OnlineRun(std::make_unique<OnlineBank>(options, (run_dir / "history.jsonl").string()),
                       "bank", false, run_dir, std::move(on_violation)));
+  }
+  if (workload.name() == "set") {
+    SetCheckOptions options;  // as SetWorkload::check
+    options.stale_is_anomaly = w.linearizable_reads;
+    return std::unique_ptr<OnlineRun>(
+        new OnlineRun(std::make_unique<OnlineSet>(options, (run_dir / "history.jsonl").string()),
+                      "set", false, run_dir, std::move(on_violation)));
+  }
+  if (workload.name() == "counter") {  // as CounterWorkload::check
+    return std::unique_ptr<OnlineRun>(
+        new OnlineRun(std::make_unique<OnlineCounter>((run_dir / "history.jsonl").string()),
+                      "counter", false, run_dir, std::move(on_violation)));
   }
   return nullptr;
 }

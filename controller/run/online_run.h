@@ -6,7 +6,8 @@
 // offline verdict it must equal.
 //
 // Which online check a workload gets: register -> per-key linearizability (cas-register, the
-// register workload's key rotation); bank -> read by read. Others have none (make returns
+// register workload's key rotation); bank, counter -> read by read; set -> what a read proves
+// at its completion, check_set at the end. Others (transactional) have none (make returns
 // nullptr): their checkers need the whole history (docs/online.md says why).
 
 #include <chrono>

@@ -73,7 +73,7 @@ TestPlan validate(const TestConfig& config) {
   }
   if (config.stop_on_invalid && !has_online_check(config.workload)) {
     throw UsageError("--stop-on-invalid: the " + config.workload +
-                     " workload has no online check (register and bank have one; docs/online.md)");
+                     " workload has no online check (register, bank, set and counter have one; docs/online.md)");
   }
   if (config.nemesis != "none" && !config.nemesis.empty()) {
     try {
