@@ -410,6 +410,7 @@ ScheduledFault scheduled_fault_from_start(FaultKind kind, const object& value, s
     }
     case FaultKind::kKill:
     case FaultKind::kPause:
+    case FaultKind::kCrash:  // its targets are every node, always
       targets();
       break;
     case FaultKind::kPacket: {

@@ -222,6 +222,7 @@ class Search {
       const ScheduledFault f = best().schedule.faults[i];
       const std::string which = "fault " + std::to_string(i + 1) + " (" +
                                 std::string(nemesis::to_string(f.kind)) + ")";
+      if (f.kind == FaultKind::kCrash) continue;  // a coordinated crash is of every node
       if (f.kind == FaultKind::kPartition) {
         if (n < 2) continue;
         for (const auto& x : isolation_candidates(f.drops, options_.nodes)) {

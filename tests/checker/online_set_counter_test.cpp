@@ -158,7 +158,9 @@ TEST(OnlineSet, AgreesWithCheckSetAndNeverProvesAValidHistoryInvalid) {
         online.add(op);
       }
       // A proof while feeding is never contradicted.
-      if (online.state().first_violation) EXPECT_EQ(offline.verdict, Verdict::kInvalid);
+      if (online.state().first_violation) {
+        EXPECT_EQ(offline.verdict, Verdict::kInvalid);
+      }
       online.finish();
       const OnlineState s = online.state();
       SCOPED_TRACE("seed " + std::to_string(seed) + (stale_is_anomaly ? " linearizable" : ""));
