@@ -151,7 +151,8 @@ std::unique_ptr<remote::NodeSet> connect(const NemesisCliOptions& o) {
 nm::FaultKind kind_of(const std::string& name) {
   auto kind = nm::parse_fault_kind(name == "resume" ? "pause" : name);
   if (!kind) {
-    throw UsageError("unknown fault kind '" + name + "' (partition, clock, kill, pause, packet, crash)");
+    throw UsageError("unknown fault kind '" + name +
+                     "' (partition, clock, kill, pause, packet, crash)");
   }
   return *kind;
 }
@@ -313,14 +314,16 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
 
   auto* start = nemesis->add_subcommand(
       "start", "Apply one fault on the nodes (it stays until `nemesis stop KIND` or `heal`)");
-  start->add_option("KIND", options->kind, "partition, clock, kill, pause, packet or crash")->required();
+  start->add_option("KIND", options->kind, "partition, clock, kill, pause, packet or crash")
+      ->required();
   add_fault_options(start, *options);
   start->callback([options, &action] {
     action = [o = *options] { return translating_errors([&] { return start_command(o); }); };
   });
 
   auto* stop = nemesis->add_subcommand("stop", "Undo one kind of fault on every node");
-  stop->add_option("KIND", options->kind, "partition, clock, kill, pause (or resume), packet or crash")
+  stop->add_option("KIND", options->kind,
+                   "partition, clock, kill, pause (or resume), packet or crash")
       ->required();
   remote::add_node_options(*stop, options->nodes);
   stop->add_option("--record", options->record, "Append the nemesis operations to this JSONL file");

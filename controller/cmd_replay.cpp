@@ -38,10 +38,12 @@ void add_replay_commands(CLI::App& app, CommandAction& action) {
   cmd->add_option("--store", o->store, "Directory of run directories (default: the run's)");
   cmd->add_option("--schedule", o->schedule,
                   "Apply this schedule.json instead of the run's (e.g. shrink's minimal one)");
-  cmd->add_option("--time-limit", o->time_limit_s, "Seconds of client operations (default: the "
-                                                   "run's)");
-  cmd->add_option("--times", o->times, "Replay this many times, each with the run's seed; the "
-                                       "exit code is the worst verdict")
+  cmd->add_option("--time-limit", o->time_limit_s,
+                  "Seconds of client operations (default: the "
+                  "run's)");
+  cmd->add_option("--times", o->times,
+                  "Replay this many times, each with the run's seed; the "
+                  "exit code is the worst verdict")
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--stop-on-invalid", o->stop_on_invalid,
                 "End each client phase at the online check's first proven violation");

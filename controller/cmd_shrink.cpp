@@ -110,17 +110,15 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
                const std::string& anomaly) {
   using Clock = CandidateRunner::Clock;
   const auto started = Clock::now();
-  const auto deadline =
-      started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                    o.budget_min * 60));
+  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(o.budget_min * 60));
   const fs::path dir = run.dir / "shrink";
   auto log = [](const std::string& line) { std::cerr << "faultline: shrink: " << line << "\n"; };
   ShrinkCandidate original{run.schedule, base.time_limit_s};
- log("keeping '" + anomaly + "'" +
+  log("keeping '" + anomaly + "'" +
       (o.min_staleness_ms > 0 ? " at least " + number_text(o.min_staleness_ms) + " ms stale" : "") +
-      " of " + run.dir.string() + ": " +
-      std::to_string(original.schedule.faults.size()) + " faults, " +
-      number_text(original.time_limit_s) + " s, budget " + number_text(o.budget_min) +
+      " of " + run.dir.string() + ": " + std::to_string(original.schedule.faults.size()) +
+      " faults, " + number_text(original.time_limit_s) + " s, budget " + number_text(o.budget_min) +
       " min, " + std::to_string(o.runs_per_candidate) + " runs per candidate" +
       (base.stop_on_invalid ? ", --stop-on-invalid" : ""));
   ShrinkResult result;
@@ -167,8 +165,7 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
   boost::json::array steps, runs;
   for (const auto& step : result.steps) steps.push_back(to_json(step));
   for (const auto& d : minimal_runs) runs.emplace_back(d);
-  const std::string command =
-      test_command(base, minimal_file, result.minimal.time_limit_s, 1);
+  const std::string command = test_command(base, minimal_file, result.minimal.time_limit_s, 1);
   const std::string replay = "faultline replay " + shell_word(run.dir.string()) + " --schedule " +
                              shell_word(minimal_file.string()) + " --time-limit " +
                              number_text(result.minimal.time_limit_s) + " --times " +
@@ -192,7 +189,8 @@ int run_shrink(const ShrinkCli& o, const RecordedRun& run, TestConfig base,
        {{"faults", result.minimal.schedule.faults.size()},
         {"time_limit_s", result.minimal.time_limit_s},
         {"schedule", nemesis::to_json(result.minimal.schedule)},
-        {"reproduced", n == 0 ? std::string("not run") : std::to_string(k) + "/" + std::to_string(n)},
+        {"reproduced",
+         n == 0 ? std::string("not run") : std::to_string(k) + "/" + std::to_string(n)},
         {"runs", std::move(runs)},
         {"schedule_file", minimal_file.string()},
         {"command", command},
@@ -244,21 +242,23 @@ void add_shrink_commands(CLI::App& app, CommandAction& action) {
   cmd->callback([o, cmd, &action] {
     RecordedRun run = read_recorded_run(o->run_dir);
     if (run.results.empty()) {
-      throw UsageError(run.dir.string() + " has no results.json: only a finished, failing run "
-                                          "can be shrunk");
+      throw UsageError(run.dir.string() +
+                       " has no results.json: only a finished, failing run "
+                       "can be shrunk");
     }
     std::string anomaly = o->anomaly.empty() ? main_anomaly(run.results) : o->anomaly;
     if (anomaly.empty()) {
-      throw UsageError(run.dir.string() + " shows no anomaly (its results.json counts none): "
-                                          "there is nothing to shrink");
+      throw UsageError(run.dir.string() +
+                       " shows no anomaly (its results.json counts none): "
+                       "there is nothing to shrink");
     }
     if (!shows_anomaly(run.results, anomaly)) {
       throw UsageError("--anomaly '" + anomaly + "': " + run.dir.string() +
                        " shows only: " + describe_anomalies(run.results));
     }
     if (!shows_anomaly(run.results, anomaly, o->min_staleness_ms)) {
-      throw UsageError("--min-staleness-ms " + number_text(o->min_staleness_ms) + ": the stalest read of " +
-                       run.dir.string() + " is " +
+      throw UsageError("--min-staleness-ms " + number_text(o->min_staleness_ms) +
+                       ": the stalest read of " + run.dir.string() + " is " +
                        std::to_string(static_cast<long long>(max_staleness_ms(run.results))) +
                        " ms old");
     }
@@ -266,8 +266,8 @@ void add_shrink_commands(CLI::App& app, CommandAction& action) {
     if (cmd->count("--nodes") + cmd->count("--nodes-file") + cmd->count("--cluster") > 0)
       base.nodes = o->nodes;
     // The first proof may be a small anomaly: with a staleness floor every run goes on.
-    base.stop_on_invalid = !o->no_stop_on_invalid && o->min_staleness_ms <= 0 &&
-                           has_online_check(base.workload);
+    base.stop_on_invalid =
+        !o->no_stop_on_invalid && o->min_staleness_ms <= 0 && has_online_check(base.workload);
     validate(base);  // refuse now what every candidate would refuse
     action = [o, run, base, anomaly] { return run_shrink(*o, run, base, anomaly); };
   });

@@ -38,8 +38,8 @@ std::int64_t integer(const object& o, const std::string& path, const char* field
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
     return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(
-                                               v->get_double())))
+  if (v->is_double() &&
+      v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
     return static_cast<std::int64_t>(v->get_double());
   bad(path + "." + field, "must be a whole number, not " + boost::json::serialize(*v));
 }
@@ -66,9 +66,9 @@ std::optional<double> number_field(const object& o, const std::string& path, con
 PacketSpec packet_from_json(const value& v, const std::string& path) {
   if (!v.is_object()) bad(path, "must be an object like {\"loss_percent\": 20}");
   const object& o = v.get_object();
-  static const std::set<std::string> known{"delay_ms",          "jitter_ms",       "loss_percent",
-                                           "duplicate_percent", "reorder_percent", "corrupt_percent",
-                                           "rate"};
+  static const std::set<std::string> known{
+      "delay_ms",        "jitter_ms",       "loss_percent", "duplicate_percent",
+      "reorder_percent", "corrupt_percent", "rate"};
   for (const auto& [key, unused] : o) {
     if (!known.contains(std::string(key))) bad(path + "." + std::string(key), "unknown field");
   }
@@ -320,8 +320,8 @@ FaultSchedule schedule_from_json(const value& document) {
   const object& root = document.get_object();
   if (const value* schema = root.if_contains("schema");
       schema && (!schema->is_string() || schema->get_string() != kScheduleSchema)) {
-    bad("schema", "must be \"" + std::string(kScheduleSchema) + "\", not " +
-                      boost::json::serialize(*schema));
+    bad("schema",
+        "must be \"" + std::string(kScheduleSchema) + "\", not " + boost::json::serialize(*schema));
   }
   const value* faults = root.if_contains("faults");
   if (!faults || !faults->is_array()) bad("faults", "missing: a list of faults (may be empty)");
@@ -342,8 +342,9 @@ FaultSchedule schedule_from_json(const value& document) {
       }
     }
   }
-  std::stable_sort(schedule.faults.begin(), schedule.faults.end(),
-                   [](const ScheduledFault& a, const ScheduledFault& b) { return a.at_ms < b.at_ms; });
+  std::stable_sort(
+      schedule.faults.begin(), schedule.faults.end(),
+      [](const ScheduledFault& a, const ScheduledFault& b) { return a.at_ms < b.at_ms; });
   return schedule;
 }
 
@@ -386,7 +387,8 @@ ScheduledFault scheduled_fault_from_start(FaultKind kind, const object& value, s
   f.duration_ms = duration_ms;
   auto targets = [&] {
     const auto* t = value.if_contains("targets");
-    if (!t) throw std::invalid_argument("start-" + std::string(to_string(kind)) + " has no targets");
+    if (!t)
+      throw std::invalid_argument("start-" + std::string(to_string(kind)) + " has no targets");
     f.targets = names_of(*t, "targets");
   };
   switch (kind) {
@@ -394,7 +396,8 @@ ScheduledFault scheduled_fault_from_start(FaultKind kind, const object& value, s
       const auto* drops = value.if_contains("drops");
       if (!drops) throw std::invalid_argument("start-partition has no drops");
       f.drops = drops_from_json(*drops, "drops");
-      if (const auto* g = value.if_contains("grudge"); g && g->is_string()) f.grudge = g->get_string();
+      if (const auto* g = value.if_contains("grudge"); g && g->is_string())
+        f.grudge = g->get_string();
       break;
     }
     case FaultKind::kClock: {

@@ -1,6 +1,6 @@
 #pragma once
-// Restarting the processes a kill (or crash) fault killed, wherever a node's kill marker says so: with
-// the adapter's restart command when there is an adapter, else with the command the marker
+// Restarting the processes a kill (or crash) fault killed, wherever a node's kill marker says so:
+// with the adapter's restart command when there is an adapter, else with the command the marker
 // kept. Shared by stop-kill and heal.
 
 #include <boost/json.hpp>

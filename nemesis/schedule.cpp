@@ -41,9 +41,8 @@ NemesisSchedule::NemesisSchedule(remote::NodeSet& nodes, std::vector<FaultKind> 
   }
 }
 
-NemesisSchedule::NemesisSchedule(remote::NodeSet& nodes, FaultSchedule schedule,
-                                 Recorder recorder, NemesisHooks hooks,
-                                 NemesisContext::Clock::time_point origin)
+NemesisSchedule::NemesisSchedule(remote::NodeSet& nodes, FaultSchedule schedule, Recorder recorder,
+                                 NemesisHooks hooks, NemesisContext::Clock::time_point origin)
     : context_(nodes, capture_starts(std::move(recorder)), std::move(hooks), origin),
       interval_(kObservePeriod),
       kind_rng_(0),
@@ -183,7 +182,7 @@ void NemesisSchedule::run_explicit(std::stop_token stop) {
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
     return a.at_ms != b.at_ms ? a.at_ms < b.at_ms : (!a.is_start && b.is_start);
   });
-  std::mt19937_64 unused_rng(0);  // every choice is fixed by the options
+  std::mt19937_64 unused_rng(0);                             // every choice is fixed by the options
   std::map<std::size_t, std::optional<std::size_t>> active;  // fault -> its applied_ index
   auto now_ms = [this] { return context_.now_ns() / 1'000'000; };
   // Faults in force when the run stops last until now, when the final heal undoes them.
@@ -233,7 +232,8 @@ FaultSchedule NemesisSchedule::applied() const {
   FaultSchedule out = applied_;
   // Faults still in force when the run stopped: until now (the final heal).
   for (auto& f : out.faults) {
-    if (f.duration_ms == 0) f.duration_ms = std::max<std::int64_t>(1, context_.now_ns() / 1'000'000 - f.at_ms);
+    if (f.duration_ms == 0)
+      f.duration_ms = std::max<std::int64_t>(1, context_.now_ns() / 1'000'000 - f.at_ms);
   }
   return out;
 }
@@ -253,8 +253,9 @@ std::vector<FaultKind> parse_fault_kinds(const std::string& text) {
     }
     auto kind = parse_fault_kind(word);
     if (!kind) {
-      throw std::invalid_argument("unknown nemesis kind '" + word +
-                                  "' (expected partition, clock, kill, pause, packet, crash or all)");
+      throw std::invalid_argument(
+          "unknown nemesis kind '" + word +
+          "' (expected partition, clock, kill, pause, packet, crash or all)");
     }
     kinds.push_back(*kind);
   }

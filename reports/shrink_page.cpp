@@ -118,9 +118,9 @@ std::string timeline(const object& candidate, double axis_s) {
     const double w = std::max(2.0, num(f, "duration_ms") / 1000 * scale);
     const int y = top + lane_h * static_cast<int>(lane) + 3;
     const std::string label = fault_nodes(f);
-    svg += "<g class=\"bar\"><title>" + html_escape(kind + " " + label + " at " +
-                                                    fmt(num(f, "at_ms") / 1000) + " s for " +
-                                                    fmt(num(f, "duration_ms") / 1000) + " s") +
+    svg += "<g class=\"bar\"><title>" +
+           html_escape(kind + " " + label + " at " + fmt(num(f, "at_ms") / 1000) + " s for " +
+                       fmt(num(f, "duration_ms") / 1000) + " s") +
            "</title><rect x=\"" + fmt(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" + fmt(w) +
            "\" height=\"" + std::to_string(lane_h - 6) + "\" rx=\"3\" fill=\"" + kind_color(kind) +
            "\"/>";
@@ -172,7 +172,8 @@ std::string render_shrink_page(const object& shrink, const fs::path& page_dir) {
   for (const object* c : {&original, &minimal}) {
     for (const auto& f : faults_of(*c)) {
       if (f.is_object())
-        axis_s = std::max(axis_s, (num(f.get_object(), "at_ms") + num(f.get_object(), "duration_ms")) / 1000);
+        axis_s = std::max(
+            axis_s, (num(f.get_object(), "at_ms") + num(f.get_object(), "duration_ms")) / 1000);
     }
   }
   std::string out;
@@ -198,15 +199,16 @@ std::string render_shrink_page(const object& shrink, const fs::path& page_dir) {
          "</p>\n";
   out += "<h2>Reproduce it</h2>\n<pre>" + html_escape(str(minimal, "command")) + "</pre>\n<pre>" +
          html_escape(str(minimal, "replay_command")) + "</pre>\n";
-  out += "<h2>Steps</h2>\n<table><thead><tr><th>candidate</th><th>phase</th><th>change</th>"
-         "<th>faults</th><th>time limit</th><th>reproduced</th><th>kept</th><th>runs</th></tr>"
-         "</thead><tbody>\n";
+  out +=
+      "<h2>Steps</h2>\n<table><thead><tr><th>candidate</th><th>phase</th><th>change</th>"
+      "<th>faults</th><th>time limit</th><th>reproduced</th><th>kept</th><th>runs</th></tr>"
+      "</thead><tbody>\n";
   if (const value* steps = shrink.if_contains("steps"); steps && steps->is_array()) {
     for (const auto& sv : steps->get_array()) {
       if (!sv.is_object()) continue;
       const object& s = sv.get_object();
-      const bool kept = s.if_contains("accepted") && s.at("accepted").is_bool() &&
-                        s.at("accepted").get_bool();
+      const bool kept =
+          s.if_contains("accepted") && s.at("accepted").is_bool() && s.at("accepted").get_bool();
       out += std::string("<tr") + (kept ? " class=\"kept\"" : "") + "><td>" +
              html_escape(str(s, "label")) + "</td><td>" + html_escape(str(s, "phase")) +
              "</td><td>" + html_escape(str(s, "description")) + "</td><td>" +

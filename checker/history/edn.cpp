@@ -49,7 +49,8 @@ bool EdnReader::fill() {
   const std::size_t keep = static_cast<std::size_t>(end_ - p_);
   if (keep > 0 && p_ != block_.data()) std::memmove(block_.data(), p_, keep);
   if (block_.size() < keep + kBlock) block_.resize(keep + kBlock);
-  const std::streamsize got = buf_->sgetn(block_.data() + keep, static_cast<std::streamsize>(kBlock));
+  const std::streamsize got =
+      buf_->sgetn(block_.data() + keep, static_cast<std::streamsize>(kBlock));
   p_ = block_.data();
   end_ = p_ + keep + static_cast<std::size_t>(got > 0 ? got : 0);
   if (got <= 0) {
@@ -92,7 +93,8 @@ std::string_view EdnReader::rest_of_line() {
       return std::string_view(p_, static_cast<std::size_t>(static_cast<const char*>(nl) - p_));
     }
     searched = have;
-    if (have >= kMaxLine || !fill()) return std::string_view(p_, static_cast<std::size_t>(end_ - p_));
+    if (have >= kMaxLine || !fill())
+      return std::string_view(p_, static_cast<std::size_t>(end_ - p_));
   }
 }
 

@@ -26,7 +26,8 @@ bool valid_keyword_name(std::string_view name) {
     for (int c = 'a'; c <= 'z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
     for (int c = 'A'; c <= 'Z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
     for (int c = '0'; c <= '9'; ++c) allowed[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view(".*+!-_?$%&=<>/:#'")) allowed[static_cast<unsigned char>(c)] = true;
+    for (char c : std::string_view(".*+!-_?$%&=<>/:#'"))
+      allowed[static_cast<unsigned char>(c)] = true;
     return allowed;
   }();
   if (name.empty() || name[0] == ':' || name[0] == '#') return false;
@@ -39,7 +40,8 @@ bool valid_keyword_name(std::string_view name) {
 // A scanner over one record; every scan_* returns false to decline.
 class Scanner {
  public:
-  Scanner(std::string_view text, bool edn) : p_(text.data()), end_(text.data() + text.size()), edn_(edn) {}
+  Scanner(std::string_view text, bool edn)
+      : p_(text.data()), end_(text.data() + text.size()), edn_(edn) {}
 
   const char* position() const { return p_; }
 
@@ -275,7 +277,10 @@ class Scanner {
             bit = name == "type" ? kType : name == "time" ? kTime : name == "node" ? kNode : 0U;
             break;
           case 5:
-            bit = name == "value" ? kValue : name == "index" ? kIndex : name == "error" ? kError : 0U;
+            bit = name == "value"   ? kValue
+                  : name == "index" ? kIndex
+                  : name == "error" ? kError
+                                    : 0U;
             break;
           case 7:
             bit = name == "process" ? kProcess : 0U;

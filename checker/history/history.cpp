@@ -110,8 +110,7 @@ void infer_completion_only_invocations(History& history) {
   // dense (they are, in every recorder's histories), else a hash set.
   std::int64_t max_process = -1;
   for (const Operation& op : history.ops) max_process = std::max(max_process, op.process);
-  const bool dense =
-      max_process < static_cast<std::int64_t>(4 * history.ops.size() + 1024);
+  const bool dense = max_process < static_cast<std::int64_t>(4 * history.ops.size() + 1024);
   std::vector<bool> invoking_dense(dense ? static_cast<std::size_t>(max_process + 1) : 0);
   std::unordered_set<std::int64_t> invoking_sparse;
   auto invoking = [&](std::int64_t process) {

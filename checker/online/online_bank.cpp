@@ -1,6 +1,5 @@
 #include "checker/online/online_bank.h"
 
-
 namespace faultline {
 
 OnlineBank::OnlineBank(BankCheckOptions options, std::string source)

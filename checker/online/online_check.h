@@ -20,8 +20,8 @@ namespace faultline {
 
 // The first proof that the history is invalid: no later operation can make it valid.
 struct OnlineProof {
-  std::string kind;             // e.g. "nonlinearizable-key", "wrong-total"
-  std::string reason;           // one line for a person
+  std::string kind;    // e.g. "nonlinearizable-key", "wrong-total"
+  std::string reason;  // one line for a person
   // Operation::index of the operation that proved it, as the offline checker and the report
   // name it: the invocation for a key's culprit and a counter or set read, the completion for
   // a bank read (check_bank's BankAnomaly::index).

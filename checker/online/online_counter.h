@@ -34,7 +34,7 @@ class OnlineCounter final : public OnlineCheck {
   struct PendingRead {
     std::int64_t index = 0;  // Operation::index of the invocation
     std::int64_t value = 0, lower = 0;
-    std::int64_t upper = 0;                   // sum of the adds decided possible
+    std::int64_t upper = 0;                    // sum of the adds decided possible
     std::map<std::size_t, std::int64_t> open;  // adds it waits for: position -> delta
   };
   // Decides `r` if its bounds allow (counting it valid or invalid); `now`: the operation fed.
@@ -44,11 +44,12 @@ class OnlineCounter final : public OnlineCheck {
   OnlinePairing pairing_{source_};
   History named_;  // empty: names the source in InputErrors
   OnlineState state_;
-  std::size_t position_ = 0;               // of the next operation fed, in the history
-  std::int64_t acknowledged_ = 0;          // sum of ok adds completed so far
-  std::int64_t possible_ = 0;              // sum of ok and info adds completed so far
+  std::size_t position_ = 0;       // of the next operation fed, in the history
+  std::int64_t acknowledged_ = 0;  // sum of ok adds completed so far
+  std::int64_t possible_ = 0;      // sum of ok and info adds completed so far
   std::map<std::int64_t, std::int64_t> lower_at_invoke_;  // process -> lower bound of its read
-  std::map<std::int64_t, std::pair<std::size_t, std::int64_t>> open_adds_;  // process -> (position, delta)
+  std::map<std::int64_t, std::pair<std::size_t, std::int64_t>>
+      open_adds_;  // process -> (position, delta)
   std::vector<PendingRead> pending_;
   std::size_t ok_reads_ = 0;
 };

@@ -207,17 +207,18 @@ void OnlineLinearizability::decide(const std::string& id) {
     if (k.proved) {
       // Counted when a probe proved it; the whole key can only miss that proof by a limit.
       p.verdict = Verdict::kInvalid;
-    } else switch (p.verdict) {
-      case Verdict::kValid:
-        ++state_.valid;
-        break;
-      case Verdict::kUnknown:
-        ++state_.unknown;
-        break;
-      case Verdict::kInvalid:
-        count_invalid(p, sub.ops.back().index);
-        break;
-    }
+    } else
+      switch (p.verdict) {
+        case Verdict::kValid:
+          ++state_.valid;
+          break;
+        case Verdict::kUnknown:
+          ++state_.unknown;
+          break;
+        case Verdict::kInvalid:
+          count_invalid(p, sub.ops.back().index);
+          break;
+      }
     if (on_decided) on_decided(KeyDecision{p, sub.ops});
     if (p.verdict != Verdict::kValid || options_.keep_valid_partitions) {
       decided_.push_back(Decided{first, std::move(p)});

@@ -81,7 +81,7 @@ class OnlineLinearizability final : public OnlineCheck {
     std::vector<Operation> ops;
     std::size_t open = 0;
     std::size_t bytes = 0;
-    bool late = false;  // an operation came after its group was complete
+    bool late = false;                 // an operation came after its group was complete
     std::int64_t probed_at = kNoTime;  // history time of its last probe (or first operation)
     bool proved = false;               // a probe proved it invalid (counted then)
   };

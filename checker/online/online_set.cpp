@@ -126,10 +126,11 @@ void OnlineSet::finish() {
       if (state_.invalid == 0) {  // proved by the end only: lost or unexpected elements
         state_.invalid = 1;
         OnlineProof proof;
-        proof.kind = !result_.lost.empty() ? "lost" : !result_.unexpected.empty() ? "unexpected"
-                                                                                  : "stale";
-        proof.reason = "at the end: lost " + std::to_string(result_.lost.size()) +
-                       ", unexpected " + std::to_string(result_.unexpected.size()) + ", stale " +
+        proof.kind = !result_.lost.empty()         ? "lost"
+                     : !result_.unexpected.empty() ? "unexpected"
+                                                   : "stale";
+        proof.reason = "at the end: lost " + std::to_string(result_.lost.size()) + ", unexpected " +
+                       std::to_string(result_.unexpected.size()) + ", stale " +
                        std::to_string(result_.stale.size());
         state_.first_violation = proof;
       }

@@ -45,7 +45,7 @@ class OnlineSet final : public OnlineCheck {
   OnlineState state_;
   SetCheckResult result_;
   std::unordered_map<std::int64_t, std::size_t> known_;  // element -> position it became known
-  std::vector<std::int64_t> known_order_;                 // elements in the order they became known
+  std::vector<std::int64_t> known_order_;                // elements in the order they became known
   std::unordered_map<std::int64_t, std::size_t> known_at_invoke_;  // process -> known_order_ size
   std::size_t ok_reads_ = 0;
 };

@@ -286,7 +286,8 @@ void add_bench_commands(CLI::App& app, CommandAction& action) {
       "generate", "Write a generated, valid register history (JSONL or EDN) for benchmarks");
   add_generator_options(generate, *g);
   generate->add_option("-o,--output", *output, "Output file")->required();
-  generate->add_option("--format", *gen_format, "jsonl (default) or edn (Jepsen's maps, one a line)")
+  generate
+      ->add_option("--format", *gen_format, "jsonl (default) or edn (Jepsen's maps, one a line)")
       ->check(CLI::IsMember({"jsonl", "edn"}));
   generate->callback([g, output, gen_format, &action] {
     action = [g, output, gen_format] { return run_bench_generate(*g, *output, *gen_format); };

@@ -13,6 +13,8 @@
 // history_memory_bytes(), the checker's own estimate for memory limits, is printed too
 // (accounted_per_op).
 
+#include "controller/bench/cmd_bench_read.h"
+
 #include <malloc.h>
 #include <time.h>
 
@@ -24,7 +26,6 @@
 #include <sstream>
 
 #include "checker/history/history.h"
-#include "controller/bench/cmd_bench_read.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
 

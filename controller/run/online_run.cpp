@@ -4,15 +4,14 @@
 
 #include "checker/online/online_bank.h"
 #include "checker/online/online_counter.h"
-#include "checker/online/online_set.h"
 #include "checker/online/online_lin.h"
+#include "checker/online/online_set.h"
 #include "checker/perf/fault_windows.h"
 
 namespace faultline {
 
 bool has_online_check(const std::string& workload) {
-  return workload == "register" || workload == "bank" || workload == "set" ||
-         workload == "counter";
+  return workload == "register" || workload == "bank" || workload == "set" || workload == "counter";
 }
 
 std::unique_ptr<OnlineRun> OnlineRun::make(const Workload& workload, std::size_t concurrency,

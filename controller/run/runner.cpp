@@ -73,7 +73,8 @@ void check_faults(const TestPlan& plan, remote::NodeSet& nodes, adapters::Databa
   if (plan.faults.empty()) return;
   try {
     if (plan.schedule) {
-      nemesis::NemesisSchedule check(nodes, *plan.schedule, [](Operation) {}, nemesis_hooks(db));
+      nemesis::NemesisSchedule check(
+          nodes, *plan.schedule, [](Operation) {}, nemesis_hooks(db));
       check.check();
       return;
     }

@@ -72,8 +72,9 @@ TestPlan validate(const TestConfig& config) {
                      "' (it has: " + names + ")");
   }
   if (config.stop_on_invalid && !has_online_check(config.workload)) {
-    throw UsageError("--stop-on-invalid: the " + config.workload +
-                     " workload has no online check (register, bank, set and counter have one; docs/online.md)");
+    throw UsageError(
+        "--stop-on-invalid: the " + config.workload +
+        " workload has no online check (register, bank, set and counter have one; docs/online.md)");
   }
   if (config.nemesis != "none" && !config.nemesis.empty()) {
     try {

@@ -24,7 +24,7 @@ struct TestConfig {
   // The store a test file describes (controller/test_file.h); null: the built-in store `db`.
   std::shared_ptr<const adapters::StoreDescriptor> store_descriptor;
   std::string workload = "register";
-  std::string nemesis = "none";    // "none", or kinds: "partition,kill", "all"
+  std::string nemesis = "none";  // "none", or kinds: "partition,kill", "all"
   // --schedule: a schedule.json to apply exactly instead of random faults (nemesis,
   // nemesis_interval_s and grudge then have no effect; docs/shrinking.md). Empty: none.
   std::string schedule_file;

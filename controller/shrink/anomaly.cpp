@@ -24,8 +24,8 @@ std::string main_anomaly(const boost::json::object& results) {
   for (const auto& [kind, count] : found) {
     if (kind.rfind("G", 0) == 0 || kind == "lost-update" || kind == "internal") return kind;
   }
-  const std::vector<std::string> order{"lost",        "wrong_total", "negative",
-                                       "stale",       "unexpected",  "duplicated",
+  const std::vector<std::string> order{"lost",        "wrong_total",          "negative",
+                                       "stale",       "unexpected",           "duplicated",
                                        "stale reads", "non-linearizable keys"};
   for (const auto& kind : order) {
     if (found.contains(kind)) return kind;

@@ -30,7 +30,9 @@ fs::path run_dir_of(const fs::path& store, const std::string& name) {
 class QuietOutput {
  public:
   explicit QuietOutput(const fs::path& file)
-      : out_(file), old_out_(std::cout.rdbuf(out_.rdbuf())), old_err_(std::cerr.rdbuf(out_.rdbuf())) {}
+      : out_(file),
+        old_out_(std::cout.rdbuf(out_.rdbuf())),
+        old_err_(std::cerr.rdbuf(out_.rdbuf())) {}
   ~QuietOutput() {
     std::cout.flush();
     std::cerr.flush();
@@ -97,7 +99,8 @@ CandidateRun CandidateRunner::run(const ShrinkCandidate& candidate, const std::s
     return out;
   }
   const fs::path schedule_file = dir_ / (label + ".schedule.json");
-  RunStore(dir_).write_json(schedule_file.filename().string(), nemesis::to_json(candidate.schedule));
+  RunStore(dir_).write_json(schedule_file.filename().string(),
+                            nemesis::to_json(candidate.schedule));
   TestConfig config = base_;
   config.store = dir_.string();
   config.name = label + "-r" + std::to_string(attempt);
@@ -131,17 +134,20 @@ CandidateRun CandidateRunner::run(const ShrinkCandidate& candidate, const std::s
     out.detail = "interrupted; not counted";
     return out;
   }
-  const auto results = read_json_object(dir / "results.json", false).value_or(boost::json::object{});
+  const auto results =
+      read_json_object(dir / "results.json", false).value_or(boost::json::object{});
   if (const auto* r = results.if_contains("run"); r && r->is_object()) {
-    if (const auto* i = r->get_object().if_contains("interrupted"); i && i->is_bool() && i->get_bool()) {
+    if (const auto* i = r->get_object().if_contains("interrupted");
+        i && i->is_bool() && i->get_bool()) {
       user_interrupted_ = true;  // Ctrl-C reached the run's own handler
       g_stop_requested.store(true);
       out.detail = "interrupted; not counted";
       return out;
     }
   }
-  out.outcome = shows_anomaly(results, anomaly_, min_staleness_ms_) ? CandidateRun::Outcome::kReproduced
-                                                 : CandidateRun::Outcome::kNotReproduced;
+  out.outcome = shows_anomaly(results, anomaly_, min_staleness_ms_)
+                    ? CandidateRun::Outcome::kReproduced
+                    : CandidateRun::Outcome::kNotReproduced;
   out.detail = describe_anomalies(results) + "; stalest read " +
                std::to_string(static_cast<long long>(max_staleness_ms(results))) + " ms";
   return out;

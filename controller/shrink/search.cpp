@@ -22,9 +22,9 @@ std::string seconds(double s) {
 
 std::string fault_range(std::size_t begin, std::size_t end, std::size_t total) {
   // 1-based, as a person counts them.
-  std::string which = end - begin == 1 ? "fault " + std::to_string(begin + 1)
-                                       : "faults " + std::to_string(begin + 1) + "-" +
-                                             std::to_string(end);
+  std::string which = end - begin == 1
+                          ? "fault " + std::to_string(begin + 1)
+                          : "faults " + std::to_string(begin + 1) + "-" + std::to_string(end);
   return which + " of " + std::to_string(total);
 }
 
@@ -130,8 +130,10 @@ class Search {
     }
     step.accepted = step.reproduced > 0;
     log(step.label + " " + phase + ": " + description + ": " +
-        (step.accepted ? "reproduced" : step.complete ? "not reproduced" : "budget spent") + " (" +
-        std::to_string(step.reproduced) + "/" + std::to_string(step.runs) + ")");
+        (step.accepted   ? "reproduced"
+         : step.complete ? "not reproduced"
+                         : "budget spent") +
+        " (" + std::to_string(step.reproduced) + "/" + std::to_string(step.runs) + ")");
     result_.steps.push_back(step);
     if (step.accepted) best() = candidate;
     return step.accepted;
@@ -198,7 +200,8 @@ class Search {
         const std::int64_t delta = first - options_.first_fault_ms;
         ShrinkCandidate c = best();
         for (auto& f : c.schedule.faults) f.at_ms -= delta;
-        c.time_limit_s = std::max(floor_s(c), best().time_limit_s - static_cast<double>(delta) / 1000);
+        c.time_limit_s =
+            std::max(floor_s(c), best().time_limit_s - static_cast<double>(delta) / 1000);
         attempt(c, "time",
                 "every fault " + seconds(static_cast<double>(delta) / 1000) +
                     " earlier, time limit " + seconds(c.time_limit_s));
@@ -220,8 +223,8 @@ class Search {
     const std::size_t minority = std::max<std::size_t>(1, n == 0 ? 1 : (n - 1) / 2);
     for (std::size_t i = 0; i < best().schedule.faults.size() && !out_of_budget_; ++i) {
       const ScheduledFault f = best().schedule.faults[i];
-      const std::string which = "fault " + std::to_string(i + 1) + " (" +
-                                std::string(nemesis::to_string(f.kind)) + ")";
+      const std::string which =
+          "fault " + std::to_string(i + 1) + " (" + std::string(nemesis::to_string(f.kind)) + ")";
       if (f.kind == FaultKind::kCrash) continue;  // a coordinated crash is of every node
       if (f.kind == FaultKind::kPartition) {
         if (n < 2) continue;

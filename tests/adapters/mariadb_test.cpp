@@ -22,8 +22,8 @@ const std::string kFaultline = FAULTLINE_BINARY;
 
 boost::json::object results_of(const fs::path& run) {
   std::ifstream in(run / "results.json");
-  return boost::json::parse(std::string((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>()))
+  return boost::json::parse(
+             std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()))
       .as_object();
 }
 
@@ -31,8 +31,8 @@ class Mariadb : public testing::LocalClusterTest {
  protected:
   void SetUp() override { start_cluster("fl-mariadb", 3); }
   Outcome run(std::vector<std::string> extra) {
-    std::vector<std::string> argv{kFaultline, "test",   "--cluster", cluster_,
-                                  "--store",  store_.string(), "--db", "mariadb"};
+    std::vector<std::string> argv{kFaultline, "test",          "--cluster", cluster_,
+                                  "--store",  store_.string(), "--db",      "mariadb"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return testing::run(argv, 150s);
   }

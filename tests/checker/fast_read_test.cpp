@@ -107,8 +107,10 @@ std::string generated(bool edn, std::size_t keys) {
 
 TEST(FastRead, GeneratedHistoriesReadTheSameBothWays) {
   for (std::size_t keys : {1, 20}) {
-    expect_same_text(generated(false, keys), HistoryFormat::kJsonl, "jsonl keys " + std::to_string(keys));
-    expect_same_text(generated(true, keys), HistoryFormat::kEdn, "edn keys " + std::to_string(keys));
+    expect_same_text(generated(false, keys), HistoryFormat::kJsonl,
+                     "jsonl keys " + std::to_string(keys));
+    expect_same_text(generated(true, keys), HistoryFormat::kEdn,
+                     "edn keys " + std::to_string(keys));
   }
 }
 
@@ -229,7 +231,8 @@ TEST(FastRead, EveryCorruptionOfATypicalLineReadsTheSameBothWays) {
                                   ? R"({"type":"invoke","process":1,"f":"read","value":null})"
                                   : R"({:type :invoke, :process 1, :f :read, :value nil})";
     for (std::size_t i = 0; i <= line.size(); ++i) {
-      expect_same_text(first + "\n" + line.substr(0, i) + "\n", format, "prefix " + line.substr(0, i));
+      expect_same_text(first + "\n" + line.substr(0, i) + "\n", format,
+                       "prefix " + line.substr(0, i));
       if (i == line.size()) break;
       for (char c : replacements) {
         std::string bad = line;

@@ -42,14 +42,16 @@ History counter_history(std::uint64_t seed, double bad_share) {
     if (!slot) {
       const bool read = unit(rng) < 0.4;
       slot = record(index++, OpType::kInvoke, p, read ? "read" : "add",
-                    read ? boost::json::value(nullptr) : boost::json::value(static_cast<std::int64_t>(1 + rng() % 3)));
+                    read ? boost::json::value(nullptr)
+                         : boost::json::value(static_cast<std::int64_t>(1 + rng() % 3)));
       h.ops.push_back(*slot);
       continue;
     }
     const double u = unit(rng);
     if (slot->f == "add") {
       const OpType t = u < 0.8 ? OpType::kOk : u < 0.9 ? OpType::kFail : OpType::kInfo;
-      if (t == OpType::kOk || (t == OpType::kInfo && unit(rng) < 0.5)) counter += slot->value.as_int64();
+      if (t == OpType::kOk || (t == OpType::kInfo && unit(rng) < 0.5))
+        counter += slot->value.as_int64();
       h.ops.push_back(record(index++, t, p, "add", slot->value));
     } else {
       std::int64_t v = counter;
@@ -108,9 +110,12 @@ History set_history(std::uint64_t seed, double bad_share) {
     for (std::int64_t x : set) a.push_back(x);
     if (may_break && !a.empty() && unit(rng) < bad_share) {
       const double k = unit(rng);
-      if (k < 0.5) a.erase(a.begin() + static_cast<std::ptrdiff_t>(rng() % a.size()));
-      else if (k < 0.75) a.push_back(a.front());
-      else set.erase(set.begin());  // lost from here on
+      if (k < 0.5)
+        a.erase(a.begin() + static_cast<std::ptrdiff_t>(rng() % a.size()));
+      else if (k < 0.75)
+        a.push_back(a.front());
+      else
+        set.erase(set.begin());  // lost from here on
     }
     return a;
   };
@@ -127,7 +132,8 @@ History set_history(std::uint64_t seed, double bad_share) {
     const double u = unit(rng);
     if (slot->f == "add") {
       const OpType t = u < 0.8 ? OpType::kOk : u < 0.9 ? OpType::kFail : OpType::kInfo;
-      if (t == OpType::kOk || (t == OpType::kInfo && unit(rng) < 0.5)) set.insert(slot->value.as_int64());
+      if (t == OpType::kOk || (t == OpType::kInfo && unit(rng) < 0.5))
+        set.insert(slot->value.as_int64());
       h.ops.push_back(record(index++, t, p, "add", slot->value));
     } else {
       h.ops.push_back(record(index++, OpType::kOk, p, "read", read_value(true)));

@@ -19,7 +19,8 @@ std::string read_all(const std::string& bytes, bool edn, bool fast) {
   std::istringstream in(bytes);
   std::string out;
   try {
-    auto reader = edn ? faultline::make_edn_reader(in, "fuzz") : faultline::make_jsonl_reader(in, "fuzz");
+    auto reader =
+        edn ? faultline::make_edn_reader(in, "fuzz") : faultline::make_jsonl_reader(in, "fuzz");
     faultline::Operation op;
     while (reader->next(op)) {
       out += boost::json::serialize(faultline::to_json(op));

@@ -82,8 +82,8 @@ TEST(ExplicitSchedule, AStartRecordBecomesTheFaultThatReplaysIt) {
   EXPECT_EQ(p.drops, complete_grudge({{"n1", "n2"}, {"n3"}}));
   EXPECT_EQ(p.at_ms, 1'200);
   EXPECT_EQ(p.duration_ms, 900);
-  auto kill = boost::json::parse(R"({"signal": "SIGKILL", "targets": ["n2"], "nodes": {}})")
-                  .as_object();
+  auto kill =
+      boost::json::parse(R"({"signal": "SIGKILL", "targets": ["n2"], "nodes": {}})").as_object();
   EXPECT_EQ(scheduled_fault_from_start(FaultKind::kKill, kill, 0, 1).targets,
             std::vector<std::string>{"n2"});
   auto clock = boost::json::parse(R"({"strategy": "faketime", "mode": "bump", "offset_ms": 2500,
@@ -107,9 +107,10 @@ TEST(ExplicitSchedule, ABadFileNamesItsLineAndField) {
     fs::remove(file);
     return std::string("no error");
   };
-  fs::path f = write("dur", "{\"faults\": [\n  {\"kind\": \"kill\", \"at_ms\": 0, \"duration_ms\": 5,"
-                            " \"targets\": [\"n1\"]},\n  {\"kind\": \"kill\", \"at_ms\": 9,\n"
-                            "   \"duration_ms\": -5, \"targets\": [\"n1\"]}\n]}\n");
+  fs::path f = write("dur",
+                     "{\"faults\": [\n  {\"kind\": \"kill\", \"at_ms\": 0, \"duration_ms\": 5,"
+                     " \"targets\": [\"n1\"]},\n  {\"kind\": \"kill\", \"at_ms\": 9,\n"
+                     "   \"duration_ms\": -5, \"targets\": [\"n1\"]}\n]}\n");
   EXPECT_EQ(error_of(f), f.string() + ":3:3: faults[1].duration_ms: must be positive");
   f = write("kind", "{\"faults\": [{\"kind\": \"flood\", \"at_ms\": 0, \"duration_ms\": 5}]}");
   EXPECT_NE(error_of(f).find(":1:13: faults[0].kind: unknown kind 'flood'"), std::string::npos);

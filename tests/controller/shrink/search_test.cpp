@@ -60,8 +60,7 @@ bool stale_reads(const ShrinkCandidate& c) {
     if (f.kind != FaultKind::kPartition || f.duration_ms < 2'000) continue;
     auto it = f.drops.find("n1");
     if (it != f.drops.end() && it->second.contains("n3") && it->second.contains("n4") &&
-        it->second.contains("n5") &&
-        static_cast<double>(f.end_ms()) / 1000 <= c.time_limit_s)
+        it->second.contains("n5") && static_cast<double>(f.end_ms()) / 1000 <= c.time_limit_s)
       return true;
   }
   return false;
@@ -69,8 +68,9 @@ bool stale_reads(const ShrinkCandidate& c) {
 
 // A run function from a predicate; `flaky(call)` may turn a failing run into a passing one.
 struct FakeRuns {
-  explicit FakeRuns(std::function<bool(const ShrinkCandidate&)> f,
-                    std::function<bool(int)> s = [](int) { return true; })
+  explicit FakeRuns(
+      std::function<bool(const ShrinkCandidate&)> f,
+      std::function<bool(int)> s = [](int) { return true; })
       : fails(std::move(f)), shows(std::move(s)) {}
   std::function<bool(const ShrinkCandidate&)> fails;
   std::function<bool(int)> shows;
@@ -199,8 +199,7 @@ TEST(ShrinkSearch, AnAnomalyThatNeedsNoFaultEndsWithAnEmptySchedule) {
 TEST(ShrinkSearch, ARunThatNeverFailsAgainLeavesTheOriginal) {
   FakeRuns runs{[](const ShrinkCandidate&) { return false; }};
   ShrinkResult r = shrink_schedule(storm(), runs.function(), options(2));
-  EXPECT_EQ(boost::json::serialize(to_json(r.minimal)),
-            boost::json::serialize(to_json(storm())));
+  EXPECT_EQ(boost::json::serialize(to_json(r.minimal)), boost::json::serialize(to_json(storm())));
   EXPECT_EQ(r.confirm_reproduced, 0);
   EXPECT_EQ(r.confirm_runs, 2);
   for (const auto& step : r.steps) EXPECT_EQ(step.runs, 2) << step.description;

@@ -40,9 +40,9 @@ std::map<std::int64_t, std::vector<std::string>> invocations(const fs::path& run
     if (op.at("type") != "invoke" || !op.at("process").is_int64()) continue;
     const std::int64_t process = op.at("process").as_int64();
     if (process >= 1'000'000'000) continue;  // setup and final reads
-    out[process % concurrency].push_back(
-        std::string(op.at("f").as_string()) + " " + boost::json::serialize(op.at("key")) + " " +
-        boost::json::serialize(op.at("value")));
+    out[process % concurrency].push_back(std::string(op.at("f").as_string()) + " " +
+                                         boost::json::serialize(op.at("key")) + " " +
+                                         boost::json::serialize(op.at("value")));
   }
   return out;
 }
@@ -69,10 +69,10 @@ TEST_F(ShrinkRun, EtcdSerializableReadsUnderThreeFaultsShrinkToFewerWithinTheBud
     {"kind": "partition", "at_ms": 2000, "duration_ms": 2500, "grudge": "one",
      "drops": {"n3": ["n1", "n2"], "n1": ["n3"], "n2": ["n3"]}},
     {"kind": "pause", "at_ms": 5000, "duration_ms": 800, "targets": ["n1"]}]})");
-  Outcome r = faultline({"test", "--cluster", cluster_, "--store", store_.string(), "--workload",
-                         "register", "--read-consistency", "serializable", "--keys", "2",
-                         "--read-share", "0.7", "--schedule", schedule.string(), "--time-limit",
-                         "6", "--seed", "3"});
+  Outcome r =
+      faultline({"test", "--cluster", cluster_, "--store", store_.string(), "--workload",
+                 "register", "--read-consistency", "serializable", "--keys", "2", "--read-share",
+                 "0.7", "--schedule", schedule.string(), "--time-limit", "6", "--seed", "3"});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   const fs::path run = latest();
   // The run applied the schedule as written: the same faults on the same nodes, on time.
@@ -86,10 +86,10 @@ TEST_F(ShrinkRun, EtcdSerializableReadsUnderThreeFaultsShrinkToFewerWithinTheBud
   EXPECT_EQ(applied[2].at("targets").as_array(), boost::json::array{"n1"});
 
   const auto started = std::chrono::steady_clock::now();
-  Outcome s = faultline({"shrink", run.string(), "--budget", "1", "--runs-per-candidate", "1"},
-                        150s);
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                          .count();
+  Outcome s =
+      faultline({"shrink", run.string(), "--budget", "1", "--runs-per-candidate", "1"}, 150s);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
   EXPECT_LT(took, 75) << "the budget is 60 s";
   auto shrink = read_json(run / "shrink" / "shrink.json");
@@ -124,10 +124,14 @@ TEST_F(ShrinkRun, EtcdSerializableReadsUnderThreeFaultsShrinkToFewerWithinTheBud
 TEST_F(ShrinkRun, ATestFileStoreReplaysItsOperationChoicesAndAppliesASchedule) {
   start_cluster("replay", 3);
   // No compare-and-set: every choice a worker makes then depends on the seed alone.
-  const std::vector<std::string> common{"--test-file", kRedisFile.string(), "--cluster", cluster_,
-                                        "--store", store_.string(), "--workload", "register",
-                                        "--cas-share", "0", "--rate", "150", "--time-limit", "3",
-                                        "--seed", "21"};
+  const std::vector<std::string> common{"--test-file",  kRedisFile.string(),
+                                        "--cluster",    cluster_,
+                                        "--store",      store_.string(),
+                                        "--workload",   "register",
+                                        "--cas-share",  "0",
+                                        "--rate",       "150",
+                                        "--time-limit", "3",
+                                        "--seed",       "21"};
   std::vector<std::string> args{"test"};
   args.insert(args.end(), common.begin(), common.end());
   Outcome first = faultline(args);
