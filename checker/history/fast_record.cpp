@@ -113,6 +113,23 @@ class Scanner {
     return std::string_view(start, static_cast<std::size_t>(p_ - start));
   }
 
+  // nil (EDN's `nil`, JSON's `null`), true, false or a plain integer; false for anything else.
+  static bool literal(std::string_view t, std::string_view nil, boost::json::value& out) {
+    std::int64_t n;
+    if (t == nil) {
+      out = nullptr;
+    } else if (t == "true") {
+      out = true;
+    } else if (t == "false") {
+      out = false;
+    } else if (plain_integer(t, n)) {
+      out = n;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   // -?(0|[1-9][0-9]*) of at most 18 digits, "-0" excluded.
   static bool plain_integer(std::string_view t, std::int64_t& out) {
     bool negative = !t.empty() && t[0] == '-';
@@ -162,23 +179,13 @@ class Scanner {
     if (edn_) {
       std::string_view t = edn_token();
       if (t.empty()) return false;
-      std::int64_t n;
       if (t[0] == ':') {
         std::string_view name = t.substr(1);
         if (!valid_keyword_name(name)) return false;
         out = boost::json::string(name);
-      } else if (t == "nil") {
-        out = nullptr;
-      } else if (t == "true") {
-        out = true;
-      } else if (t == "false") {
-        out = false;
-      } else if (plain_integer(t, n)) {
-        out = n;
-      } else {
-        return false;
+        return true;
       }
-      return true;
+      return literal(t, "nil", out);
     }
     // JSON: a literal or an integer, which must end at a structural character or a blank.
     const char* start = p_;
@@ -190,19 +197,7 @@ class Scanner {
         *p_ != '\r') {
       return false;  // a fraction, an exponent, anything else: the full parser
     }
-    std::int64_t n;
-    if (t == "null") {
-      out = nullptr;
-    } else if (t == "true") {
-      out = true;
-    } else if (t == "false") {
-      out = false;
-    } else if (plain_integer(t, n)) {
-      out = n;
-    } else {
-      return false;
-    }
-    return true;
+    return literal(t, "null", out);
   }
 
   bool scan_key(std::string_view& name) {
