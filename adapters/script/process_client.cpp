@@ -298,7 +298,7 @@ ProcessClient::~ProcessClient() = default;
 
 std::string ProcessClient::invocation_line(const Operation& op) {
   boost::json::object line;
-  line["f"] = op.f;
+  line["f"] = op.f.view();
   if (op.key) line["key"] = *op.key;
   line["value"] = op.value;
   for (const auto& [name, value] : op.extra) {

@@ -36,7 +36,7 @@ void read_edn_operation(EdnReader& edn, Operation& out) {
   if (fast_read_enabled()) {
     reset(out);
     if (std::size_t n = scan_fast_edn_operation(edn.rest_of_line(), out)) {
-      out.line = start.line;
+      out.line = operation_line(start.line);
       edn.skip_on_line(n);
       return;
     }

@@ -7,6 +7,7 @@
 
 #include "checker/history/edn.h"
 #include "checker/history/number_text.h"
+#include "checker/history/quoted.h"
 
 namespace faultline {
 
@@ -105,29 +106,9 @@ long parse_hex4(std::string_view text) {
 }
 
 std::string quote_edn_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  append_quoted(out, s, Notation::kEdn);
+  return out;
 }
 
 std::optional<boost::json::value> parse_edn_number(std::string_view text, std::string& problem) {

@@ -19,22 +19,23 @@ bool initial_fast_read() {
 
 bool g_fast_read = initial_fast_read();
 
-// valid_name(name, /*keyword=*/true) (edn_text.h), with a table for ASCII names.
-bool valid_keyword_name(std::string_view name) {
-  static const auto kAllowed = [] {
-    std::array<bool, 256> allowed{};
-    for (int c = 'a'; c <= 'z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) allowed[static_cast<std::size_t>(c)] = true;
-    for (int c = '0'; c <= '9'; ++c) allowed[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view(".*+!-_?$%&=<>/:#'"))
-      allowed[static_cast<unsigned char>(c)] = true;
-    return allowed;
-  }();
-  if (name.empty() || name[0] == ':' || name[0] == '#') return false;
-  for (char c : name) {
-    if (!kAllowed[static_cast<unsigned char>(c)]) return valid_name(name, true);
-  }
-  return true;
+// What an EDN byte is to the scanner: a delimiter ends a token (EdnReader::read_token_text),
+// a name byte is one valid_name() accepts in any keyword without looking further (ASCII).
+enum : unsigned char { kDelimiter = 1, kNameByte = 2 };
+constexpr std::array<unsigned char, 256> kEdnClass = [] {
+  std::array<unsigned char, 256> cls{};
+  for (char c : std::string_view(" \t\n\r\f\v,()[]{}\";\\"))
+    cls[static_cast<unsigned char>(c)] = kDelimiter;
+  for (int c = 'a'; c <= 'z'; ++c) cls[static_cast<std::size_t>(c)] = kNameByte;
+  for (int c = 'A'; c <= 'Z'; ++c) cls[static_cast<std::size_t>(c)] = kNameByte;
+  for (int c = '0'; c <= '9'; ++c) cls[static_cast<std::size_t>(c)] = kNameByte;
+  for (char c : std::string_view(".*+!-_?$%&=<>/:#'"))
+    cls[static_cast<unsigned char>(c)] = kNameByte;
+  return cls;
+}();
+
+bool is_edn(char c, unsigned char what) {
+  return (kEdnClass[static_cast<unsigned char>(c)] & what) != 0;
 }
 
 // A scanner over one record; every scan_* returns false to decline.
@@ -101,16 +102,22 @@ class Scanner {
   // An EDN token (what EdnReader::read_token_text reads): up to a delimiter.
   std::string_view edn_token() {
     const char* start = p_;
-    while (p_ < end_) {
-      char c = *p_;
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == ',' ||
-          c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == '"' ||
-          c == ';' || c == '\\') {
-        break;
-      }
-      ++p_;
-    }
+    while (p_ < end_ && !is_edn(*p_, kDelimiter)) ++p_;
     return std::string_view(start, static_cast<std::size_t>(p_ - start));
+  }
+
+  // An EDN keyword, p_ at its ':': its name, when valid_name(name, /*keyword=*/true) holds
+  // (edn_text.h), which only a name with bytes beyond the ASCII ones needs to be asked.
+  bool scan_keyword(std::string_view& name) {
+    const char* start = ++p_;
+    while (p_ < end_ && is_edn(*p_, kNameByte)) ++p_;
+    if (p_ < end_ && !is_edn(*p_, kDelimiter)) {
+      while (p_ < end_ && !is_edn(*p_, kDelimiter)) ++p_;
+      name = std::string_view(start, static_cast<std::size_t>(p_ - start));
+      return valid_name(name, true);
+    }
+    name = std::string_view(start, static_cast<std::size_t>(p_ - start));
+    return !name.empty() && name[0] != ':' && name[0] != '#';
   }
 
   // nil (EDN's `nil`, JSON's `null`), true, false or a plain integer; false for anything else.
@@ -177,15 +184,14 @@ class Scanner {
       return true;
     }
     if (edn_) {
-      std::string_view t = edn_token();
-      if (t.empty()) return false;
-      if (t[0] == ':') {
-        std::string_view name = t.substr(1);
-        if (!valid_keyword_name(name)) return false;
+      if (c == ':') {
+        std::string_view name;
+        if (!scan_keyword(name)) return false;
         out = boost::json::string(name);
         return true;
       }
-      return literal(t, "nil", out);
+      std::string_view t = edn_token();
+      return !t.empty() && literal(t, "nil", out);
     }
     // JSON: a literal or an integer, which must end at a structural character or a blank.
     const char* start = p_;
@@ -201,22 +207,14 @@ class Scanner {
   }
 
   bool scan_key(std::string_view& name) {
-    if (edn_) {
-      if (!at(':')) return false;
-      std::string_view t = edn_token();
-      name = t.substr(1);
-      return valid_keyword_name(name);
-    }
+    if (edn_) return at(':') && scan_keyword(name);
     return at('"') && scan_json_string(name);
   }
 
   // A string, or in EDN also a keyword (which reads as its name).
   bool scan_text(std::string_view& out) {
     if (at('"')) return edn_ ? scan_edn_string(out) : scan_json_string(out);
-    if (!edn_ || !at(':')) return false;
-    std::string_view t = edn_token();
-    out = t.substr(1);
-    return valid_keyword_name(out);
+    return edn_ && at(':') && scan_keyword(out);
   }
 
   bool scan_integer(std::int64_t& out) {
@@ -230,9 +228,8 @@ class Scanner {
   bool ends_token() const {
     if (p_ == end_) return true;
     char c = *p_;
-    if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r') return true;
-    return edn_ && (c == ')' || c == '\f' || c == '\v' || c == '[' || c == '(' || c == '{' ||
-                    c == '"' || c == ';' || c == '\\');
+    if (edn_) return is_edn(c, kDelimiter);  // no '\n': the text ends before it
+    return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r';
   }
 
   // The operation map, from its '{' through its '}', straight into `op` with what
@@ -316,7 +313,7 @@ class Scanner {
             break;
           case kF:
             if (!scan_text(text)) return false;
-            op.f.assign(text.data(), text.size());
+            op.f = Name(text);
             break;
           case kNode:
             if (!scan_text(text)) return false;

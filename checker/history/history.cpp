@@ -196,10 +196,8 @@ std::size_t history_memory_bytes(const History& history) {
   std::size_t n = history.ops.capacity() * sizeof(Operation);
   for (const Operation& op : history.ops) {
     n += value_bytes(op.value);
-    if (op.f.size() > 15) n += op.f.capacity() + 1;
     if (op.key) n += value_bytes(*op.key);
     if (op.error) n += value_bytes(*op.error);
-    if (op.node && op.node->size() > 15) n += op.node->capacity() + 1;
     if (!op.extra.empty()) n += object_bytes(op.extra);
   }
   return n;
@@ -242,8 +240,8 @@ void advise_huge_pages(void* data, std::size_t bytes) {
 }
 
 // Reads into history.ops, which holds room for `expected` operations (a hint: more may
-// come). Each operation is read in place, never moved; room left over is given back when
-// it is more than a few percent (a Porcupine log is mostly noise lines).
+// come). Each operation is read in place, never moved while the hint holds; room left over
+// is given back when it is more than a few percent (a Porcupine log is mostly noise lines).
 History read_history_into(std::istream& in, const std::string& name,
                           std::optional<HistoryFormat> format, std::size_t expected) {
   History history;
@@ -268,20 +266,32 @@ History read_history_into(std::istream& in, const std::string& name,
   return history;
 }
 
-// Lines in the file: an upper bound of the operations of every line-oriented format, and
-// the count of a one-map-per-line EDN history. Counting them first costs a read of the
-// file (from the page cache by then), far less than growing the vector step by step.
-std::size_t count_lines(const std::string& path) {
+// About how many lines a regular file of `size` bytes has, 2% over: an upper bound of the
+// operations of every line-oriented format, and the count of a one-map-per-line EDN history.
+// A file of up to 256 KiB is counted; a larger one is estimated from 16 samples of 16 KiB
+// spread over it (the lines of a history grow longer as its indices and times grow), so
+// the file is read once, not twice. An estimate short of the truth only costs the vector
+// a reallocation.
+std::size_t estimate_lines(const std::string& path, std::uintmax_t size) {
+  constexpr std::size_t kSamples = 16;
+  constexpr std::size_t kSample = 16 << 10;
   std::ifstream in(path, std::ios::binary);
-  std::vector<char> block(1 << 20);
+  std::vector<char> block(kSample);
+  const bool whole = size <= kSamples * kSample;
   std::size_t lines = 0;
-  while (in) {
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; in && (whole || i < kSamples); ++i) {
+    if (!whole) in.seekg(static_cast<std::streamoff>((size - kSample) / (kSamples - 1) * i));
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
     lines += static_cast<std::size_t>(std::count(block.data(), block.data() + got, '\n'));
+    bytes += got;
     if (got == 0) break;
   }
-  return lines + 1;
+  if (whole || bytes == 0) return lines + 1;
+  const double estimate =
+      static_cast<double>(size) * static_cast<double>(lines) / static_cast<double>(bytes);
+  return static_cast<std::size_t>(estimate * 1.02) + 64;
 }
 
 }  // namespace
@@ -295,10 +305,11 @@ History read_history(const std::string& path, std::optional<HistoryFormat> forma
   if (path == "-") return read_history(std::cin, "-", format);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputMissing(path + ": cannot open history file");
-  // Only a regular file can be read twice: a pipe (`<(...)`, /dev/stdin) is read once.
+  // Only a regular file can be sampled ahead: a pipe (`<(...)`, /dev/stdin) is read once.
   std::error_code ec;
   const bool regular = std::filesystem::is_regular_file(path, ec);
-  return read_history_into(in, path, format, regular ? count_lines(path) : 0);
+  const std::uintmax_t size = regular ? std::filesystem::file_size(path, ec) : 0;
+  return read_history_into(in, path, format, regular && !ec ? estimate_lines(path, size) : 0);
 }
 
 }  // namespace faultline

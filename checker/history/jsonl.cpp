@@ -21,6 +21,7 @@
 #include "checker/history/line_reader.h"
 #include "checker/history/number_text.h"
 #include "checker/history/operation_json.h"
+#include "checker/history/quoted.h"
 
 namespace faultline {
 namespace {
@@ -248,7 +249,7 @@ class JsonlReader : public LineOperationReader {
     reset(out);
     if (fast_read_enabled()) {
       if (scan_fast_json_operation(text, out)) {
-        out.line = line_;
+        out.line = operation_line(line_);
         return true;
       }
       reset(out);
@@ -299,42 +300,7 @@ void append_int(std::string& out, std::int64_t n) {
 }
 
 void append_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 15];
-          out += kHex[c & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  append_quoted(out, s, Notation::kJson);
 }
 
 void append_value(std::string& out, const boost::json::value& v) {

@@ -34,15 +34,17 @@ boost::json::object to_json(const Operation& op) {
   } else if (!op.process_assigned) {
     out["process"] = op.process;
   }
-  if (!op.f.empty()) out["f"] = op.f;
+  if (!op.f.empty()) out["f"] = op.f.view();
   if (op.key) out["key"] = *op.key;
   out["value"] = op.value;
   if (op.time != kNoTime) out["time"] = op.time;
-  if (op.node) out["node"] = *op.node;
+  if (op.node) out["node"] = op.node->view();
   if (op.error) out["error"] = *op.error;
   for (const auto& [k, v] : op.extra) out[k] = v;
   return out;
 }
+
+static_assert(sizeof(void*) != 8 || sizeof(Operation) <= 168, "see docs/performance.md");
 
 void reset(Operation& op) {
   op.index = -1;
@@ -50,10 +52,7 @@ void reset(Operation& op) {
   op.process_assigned = false;
   op.inferred_invoke = false;
   op.process = 0;
-  if (op.f.capacity() > std::string().capacity())
-    std::string().swap(op.f);
-  else
-    op.f.clear();
+  op.f = Name();
   if (!op.value.is_null()) op.value.emplace_null();
   op.time = kNoTime;
   op.key.reset();

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "checker/history/name.h"
+
 namespace faultline {
 
 enum class OpType : std::uint8_t { kInvoke, kOk, kFail, kInfo };
@@ -41,20 +43,29 @@ struct Operation {
   // the earliest it can have been invoked (the start of the history, or after the previous
   // completion of its process), since when is unknown. Writers skip it.
   bool inferred_invoke = false;
+  // 1-based line in the source file; 0 if none (kMaxLine past it: see operation_line).
+  std::uint32_t line = 0;
   std::int64_t process = 0;     // kNemesisProcess for the nemesis
-  std::string f;                // e.g. "read", "write", "cas", "start-partition"; "" if absent
+  Name f;                       // e.g. "read", "write", "cas", "start-partition"; "" if absent
   boost::json::value value;     // null when absent
   std::int64_t time = kNoTime;  // ns since test start, monotonic
   std::optional<boost::json::value> key;    // Jepsen's independent key, or a kv key
-  std::optional<std::string> node;          // node the client talked to
+  std::optional<Name> node;                 // node the client talked to
   std::optional<boost::json::value> error;  // why it failed or is unknown
   boost::json::object extra;                // every other field, kept verbatim
-  std::size_t line = 0;                     // 1-based line in the source file; 0 if none
 
   bool is_nemesis() const { return process == kNemesisProcess; }
   bool is_invoke() const { return type == OpType::kInvoke; }
   bool is_completion() const { return type != OpType::kInvoke; }
 };
+
+// The members are ordered and typed for size (168 bytes; docs/performance.md): `f` and
+// `node` are interned Names, `line` sits in the padding after the flags.
+inline constexpr std::uint32_t kMaxLine = UINT32_MAX;
+// `line` as Operation::line holds it: lines past 2^32-1 (a file of hundreds of GB) read kMaxLine.
+inline std::uint32_t operation_line(std::size_t line) {
+  return line > kMaxLine ? kMaxLine : static_cast<std::uint32_t>(line);
+}
 
 // Makes `op` equal to Operation{} (holding nothing on the heap) without building a
 // temporary one: readers reset the operation they fill once per record. Keep it in step

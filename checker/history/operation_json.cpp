@@ -15,7 +15,7 @@ std::string describe(const boost::json::value& v) {
 
 OperationBuilder::OperationBuilder(Operation& op, const std::string& file, std::size_t line)
     : op_(op), file_(file), line_(line) {
-  op_.line = line;
+  op_.line = operation_line(line);
   op_.process_assigned = true;  // until a "process" field says otherwise
 }
 
@@ -46,7 +46,7 @@ void OperationBuilder::field(std::string_view name, boost::json::value&& v) {
   } else if (name == "f") {
     if (v.is_null()) return;
     if (!v.is_string()) fail("\"f\" must be a string, got " + describe(v));
-    op_.f = v.get_string();
+    op_.f = Name(std::string_view(v.get_string()));
   } else if (name == "index") {
     if (v.is_null()) return;
     if (!v.is_int64() || v.get_int64() < 0) {
@@ -62,7 +62,7 @@ void OperationBuilder::field(std::string_view name, boost::json::value&& v) {
   } else if (name == "node") {
     if (v.is_null()) return;
     if (!v.is_string()) fail("\"node\" must be a string, got " + describe(v));
-    op_.node = std::string(v.get_string());
+    op_.node = Name(std::string_view(v.get_string()));
   } else if (name == "value") {
     op_.value = std::move(v);
   } else if (name == "key") {

@@ -87,10 +87,10 @@ class PorcupineEtcdReader : public LineOperationReader {
     if (edn.peek() != EdnReader::kEnd) edn.fail("unexpected text after the value");
 
     Operation op;
-    op.line = line_;
+    op.line = operation_line(line_);
     op.type = *parsed_type;
     op.process = process_id;
-    op.f = std::string(f.substr(1));
+    op.f = Name(f.substr(1));
     if (op.type == OpType::kInvoke) {
       pending_[process_id] = value;
       op.value = std::move(value);

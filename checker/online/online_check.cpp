@@ -58,9 +58,7 @@ boost::json::object OnlineState::to_json() const {
 std::size_t approximate_bytes(const Operation& op) {
   std::size_t n = sizeof(Operation) + json_bytes(op.value) +
                   op.extra.capacity() * sizeof(boost::json::key_value_pair);
-  if (op.f.size() >= sizeof(std::string)) n += op.f.capacity();  // beyond the small-string buffer
   if (op.key) n += json_bytes(*op.key);
-  if (op.node) n += op.node->size() >= sizeof(std::string) ? op.node->capacity() : 0;
   if (op.error) n += json_bytes(*op.error);
   for (const auto& [k, x] : op.extra) n += k.size() + json_bytes(x);
   return n;
