@@ -29,6 +29,7 @@
 #include "checker/lin/check.h"
 #include "controller/bench/cmd_bench_read.h"
 #include "controller/bench/gen/register_history.h"
+#include "controller/bench/measure.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
@@ -36,45 +37,7 @@
 namespace faultline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// CPU time (user + system, all threads) of this process so far, in ms. Less disturbed
-// than wall time by other work on a shared machine.
-double cpu_ms() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
-  return ms(usage.ru_utime) + ms(usage.ru_stime);
-}
-
-// Resets the resident-set high-water mark; false if the kernel refused.
-bool reset_peak_rss() {
-  std::ofstream refs("/proc/self/clear_refs");
-  if (!refs) return false;
-  refs << "5";
-  refs.flush();
-  return static_cast<bool>(refs);
-}
-
-// VmHWM of this process in MiB; 0 if unreadable.
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
-}
+using namespace bench;  // NOLINT: the measuring helpers
 
 std::string base_name(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -134,11 +97,11 @@ int run_bench_check(const CheckBenchOptions& o) {
     double peak = 0;
     for (int r = 0; r < o.repeat; ++r) {
       peak_is_per_history = reset_peak_rss() && peak_is_per_history;
-      double cpu_start = cpu_ms();
+      double cpu_start = process_cpu_seconds() * 1e3;
       auto check_start = Clock::now();
       result = check_linearizable(history, options);
       times.push_back(ms_since(check_start));
-      cpu_times.push_back(cpu_ms() - cpu_start);
+      cpu_times.push_back(process_cpu_seconds() * 1e3 - cpu_start);
       peak = std::max(peak, peak_rss_mib());
     }
     std::sort(times.begin(), times.end());

@@ -21,13 +21,14 @@
 #include "checker/online/online_feed.h"
 #include "checker/online/online_lin.h"
 #include "controller/bench/gen/register_history.h"
+#include "controller/bench/measure.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 
 namespace faultline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace bench;  // NOLINT: the measuring helpers
 
 struct OnlineBenchOptions {
   RegisterHistoryOptions history;
@@ -64,21 +65,6 @@ class LagHistogram {
   std::uint64_t total_ = 0;
   std::int64_t max_ns_ = 0;
 };
-
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
-std::string fixed(double v, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, v);
-  return text;
-}
 
 int run_bench_online(const OnlineBenchOptions& o) {
   const auto start = Clock::now();

@@ -26,11 +26,14 @@
 #include <sstream>
 
 #include "checker/history/history.h"
+#include "controller/bench/measure.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
 
 namespace faultline {
 namespace {
+
+using namespace bench;  // NOLINT: the measuring helpers
 
 constexpr double kTargetMbPerS = 200;
 constexpr double kTargetBytesPerOp = 200;
@@ -44,18 +47,6 @@ struct ReadBenchOptions {
 std::size_t heap_in_use() {
   struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;
-}
-
-double thread_cpu_s() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
 }
 
 int run_bench_read(const ReadBenchOptions& o) {
@@ -83,9 +74,9 @@ int run_bench_read(const ReadBenchOptions& o) {
     double best_s = 0, best_wall_s = 0;
     for (int pass = 0; pass < o.passes; ++pass) {
       auto start = std::chrono::steady_clock::now();
-      const double cpu_start = thread_cpu_s();
+      const double cpu_start = thread_cpu_seconds();
       History h = read_history(file, format);
-      const double s = thread_cpu_s() - cpu_start;
+      const double s = thread_cpu_seconds() - cpu_start;
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       h = History{};  // freeing it is not reading it: outside the timed span

@@ -21,6 +21,7 @@
 #include "checker/txn/check.h"
 #include "checker/txn/consistency_models.h"
 #include "controller/bench/gen/list_append_history.h"
+#include "controller/bench/measure.h"
 #include "controller/commands.h"
 #include "controller/errors.h"
 #include "controller/exit_codes.h"
@@ -28,45 +29,7 @@
 namespace faultline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool reset_peak_rss() {
-  std::ofstream refs("/proc/self/clear_refs");
-  if (!refs) return false;
-  refs << "5";
-  refs.flush();
-  return static_cast<bool>(refs);
-}
-
-// CPU seconds (user + system) of the whole process so far: on a loaded machine wall
-// time overstates the checker's cost, CPU time does not.
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// The 1-minute load average: other processes compete for the cores on a shared machine.
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return in ? one : std::string("?");
-}
-
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
+using namespace bench;  // NOLINT: the measuring helpers
 
 struct BenchTxnOptions {
   std::vector<std::size_t> sizes{100000, 1000000};
@@ -110,10 +73,10 @@ int run_bench_txn(const BenchTxnOptions& o) {
     options.threads = o.threads;
     const bool reset = reset_peak_rss();
     t = Clock::now();
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = process_cpu_seconds();
     txn::TxnCheckResult result = txn::check_transactions(history, options);
     const double check_s = seconds_since(t);
-    const double check_cpu_s = cpu_seconds() - cpu_before;
+    const double check_cpu_s = process_cpu_seconds() - cpu_before;
     const double peak = peak_rss_mib();
 
     std::ostringstream line;
