@@ -151,6 +151,7 @@ void infer_completion_only_invocations(History& history) {
     inferred.emplace_back(at, std::move(invoke));
     at = i + 1;
   }
+  if (inferred.empty()) return;  // every process recorded its invocations: nothing moves
   std::stable_sort(inferred.begin(), inferred.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Operation> ops;
