@@ -103,8 +103,10 @@ void MariadbMonitor::watch_semi_sync(const std::string& primary) {
                             {"status", on ? "ON" : "OFF"},
                             {"no_tx", no_tx},
                             {"rpl_semi_sync_master_timeout_ms", db_.semi_sync_timeout_ms_}};
-  if (on) value["no_tx_during_fallback"] = no_tx - state.no_tx_while_on;
-  state.no_tx_while_on = no_tx;
+  if (on) {
+    value["no_tx_during_fallback"] = no_tx - state.no_tx_while_on;
+    state.no_tx_while_on = no_tx;
+  }
   record(on ? "semi-sync-restored" : "semi-sync-fallback", std::move(value));
 }
 

@@ -57,7 +57,7 @@ class MariadbMonitor {
     long long no_tx_while_on = 0;  // Rpl_semi_sync_master_no_tx last read while ON
   };
   std::map<std::string, SemiSyncState> semi_sync_state_;  // per primary (failover changes it)
-  std::string fenced_pending_;  // an old primary not yet demoted
+  std::string fenced_pending_;                            // an old primary not yet demoted
   std::chrono::steady_clock::time_point primary_seen_;
   std::jthread thread_;  // last: started once the rest is initialised
 };
