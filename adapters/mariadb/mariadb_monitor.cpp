@@ -78,18 +78,36 @@ void MariadbMonitor::run(std::stop_token stop) {
 }
 
 void MariadbMonitor::watch_semi_sync(const std::string& primary) {
+  // Two rows, by name: Rpl_semi_sync_master_no_tx (commits acknowledged without a replica's
+  // acknowledgement, cumulative), then Rpl_semi_sync_master_status.
   auto rows = mysql_query(db_.topology_->endpoint(primary),
                           "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-                          "WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS'",
+                          "WHERE VARIABLE_NAME IN ('RPL_SEMI_SYNC_MASTER_NO_TX', "
+                          "'RPL_SEMI_SYNC_MASTER_STATUS') ORDER BY VARIABLE_NAME",
                           kQueryTimeout);
-  if (!rows || rows->empty()) return;  // not answering: nothing to say about its replication
-  const bool on = rows->front() == "ON";
-  if (on == semi_sync_on_) return;
-  semi_sync_on_ = on;
-  record(on ? "semi-sync-restored" : "semi-sync-fallback",
-         {{"node", primary},
-          {"status", on ? "ON" : "OFF"},
-          {"rpl_semi_sync_master_timeout_ms", db_.semi_sync_timeout_ms_}});
+  if (!rows || rows->size() != 2) return;  // not answering: nothing to say about its replication
+  long long no_tx = 0;
+  try {
+    no_tx = std::stoll((*rows)[0]);
+  } catch (const std::exception&) {
+    return;
+  }
+  const bool on = (*rows)[1] == "ON";
+  SemiSyncState& state = semi_sync_state_[primary];
+  if (on == state.on) {
+    if (on) state.no_tx_while_on = no_tx;
+    return;
+  }
+  state.on = on;
+  boost::json::object value{{"node", primary},
+                            {"status", on ? "ON" : "OFF"},
+                            {"no_tx", no_tx},
+                            {"rpl_semi_sync_master_timeout_ms", db_.semi_sync_timeout_ms_}};
+  if (on) {
+    value["no_tx_during_fallback"] = no_tx - state.no_tx_while_on;
+    state.no_tx_while_on = no_tx;
+  }
+  record(on ? "semi-sync-restored" : "semi-sync-fallback", std::move(value));
 }
 
 void MariadbMonitor::watch_primary(const std::string& primary) {

@@ -6,7 +6,10 @@
 //   semi-sync  every kPollPeriod, Rpl_semi_sync_master_status on the primary: when it turns
 //              OFF (MariaDB fell back to asynchronous replication, silently, after
 //              rpl_semi_sync_master_timeout without a replica's acknowledgement) it records
-//              `semi-sync-fallback`; when it turns ON again, `semi-sync-restored`.
+//              `semi-sync-fallback`; when it turns ON again, `semi-sync-restored`. Both
+//              carry `no_tx` (Rpl_semi_sync_master_no_tx: commits acknowledged without a
+//              replica, cumulative), `semi-sync-restored` also `no_tx_during_fallback`; the
+//              state is kept per primary.
 //   failover   (failover=manual) what an operator's script would do: when the primary has
 //              not answered the controller, or no replica's I/O thread has been connected to
 //              it, for kFailoverAfter, it promotes the reachable replica with the most advanced
@@ -19,6 +22,7 @@
 // The thread starts with the object and stops (joined) with its destruction.
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -48,8 +52,12 @@ class MariadbMonitor {
   MariadbDatabase& db_;
   HistoryRecord record_;
   bool semi_sync_, failover_;
-  bool semi_sync_on_ = true;
-  std::string fenced_pending_;  // an old primary not yet demoted
+  struct SemiSyncState {
+    bool on = true;
+    long long no_tx_while_on = 0;  // Rpl_semi_sync_master_no_tx last read while ON
+  };
+  std::map<std::string, SemiSyncState> semi_sync_state_;  // per primary (failover changes it)
+  std::string fenced_pending_;                            // an old primary not yet demoted
   std::chrono::steady_clock::time_point primary_seen_;
   std::jthread thread_;  // last: started once the rest is initialised
 };

@@ -66,6 +66,11 @@ mariadb-install-db --no-defaults --datadir="$dir/data" --user=mysql --skip-test-
 // The control file is created "+0" and made readable by mysql if missing: libfaketime
 // silently ignores a file it cannot read. Waits until mariadb-admin ping answers on the
 // socket; a Galera joiner answers only after its state transfer.
+// Galera restart (after a kill or coordinated crash): `mariadbd --wsrep-recover` reads the
+// position InnoDB recovered and the server starts with --wsrep-start-position=UUID:SEQNO, so
+// the members agree on what each one has instead of a seqno of -1 (a crash leaves grastate.dat
+// without one) and none is refilled from a member that is behind. A joiner whose mariadbd
+// exits during start (its state transfer was cut by the crash) gets one more attempt.
 inline constexpr const char* kStart =
     FAULTLINE_MARIADB_PREAMBLE R"sh(dir=$1; mode=$2; how=$3; wait=$4
 shift 4
@@ -86,13 +91,30 @@ for kv in "$@"; do
 done
 extra=
 [ "$how" = bootstrap ] && extra=--wsrep-new-cluster
-setsid env "$@" /usr/sbin/mariadbd --defaults-file="$dir/my.cnf" $extra \
-  </dev/null >>"$dir/mariadb.log" 2>&1 &
-i=0
-while [ $i -lt $((wait * 10)) ]; do
-  mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1 && exit 0
-  [ -z "$(live_procs)" ] && [ $i -gt 10 ] && break
-  sleep 0.1; i=$((i+1))
+galera=; grep -qx 'wsrep_on=ON' "$dir/my.cnf" && galera=1
+if [ "$mode" = restart ] && [ -n "$galera" ] && [ -f "$dir/data/grastate.dat" ]; then
+  /usr/sbin/mariadbd --defaults-file="$dir/my.cnf" --wsrep-recover \
+    --log-error="$dir/wsrep-recover.log" </dev/null >/dev/null 2>&1
+  pos=$(sed -n 's/.*WSREP: Recovered position: *\([0-9a-f-]*:-*[0-9]*\).*/\1/p' \
+    "$dir/wsrep-recover.log" 2>/dev/null | tail -n 1)
+  echo "faultline: wsrep-recover in $dir: ${pos:-no position}" >>"$dir/mariadb.log"
+  case $pos in *:-1|'') ;; *) extra="$extra --wsrep-start-position=$pos" ;; esac
+fi
+attempts=1
+[ -n "$galera" ] && [ "$how" = join ] && attempts=2
+while [ $attempts -gt 0 ]; do
+  attempts=$((attempts-1))
+  setsid env "$@" /usr/sbin/mariadbd --defaults-file="$dir/my.cnf" $extra \
+    </dev/null >>"$dir/mariadb.log" 2>&1 &
+  i=0
+  while [ $i -lt $((wait * 10)) ]; do
+    mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1 && exit 0
+    [ -z "$(live_procs)" ] && [ $i -gt 10 ] && break
+    sleep 0.1; i=$((i+1))
+  done
+  [ -n "$(live_procs)" ] && break
+  echo "faultline: mariadbd in $dir exited during start (a cut state transfer?)" >>"$dir/mariadb.log"
+  rm -f "$dir/mysqld.pid" "$dir/mysqld.sock" "$dir/mysqld.sock.lock"
 done
 echo "mariadbd in $dir did not answer within $wait s" >&2
 tail -n 20 "$dir/mariadb.log" >&2

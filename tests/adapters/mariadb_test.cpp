@@ -1,7 +1,8 @@
 // MariaDB on a local cluster of its own, through `faultline test` (needs root): asynchronous
 // replicas serve stale reads that the register checker finds while primary reads stay
 // linearizable, and a coordinated crash of a Galera cluster is recorded and every node comes
-// back to answer the final reads.
+// back to answer the final reads; semi-sync records its silent fallback to asynchronous
+// replication when the primary is cut off.
 
 #include <gtest/gtest.h>
 
@@ -71,6 +72,29 @@ TEST_F(Mariadb, GaleraComesBackFromACoordinatedCrash) {
   EXPECT_TRUE(crashed) << "no start-crash on all three nodes";
   EXPECT_TRUE(restarted) << "no stop-crash restarting all three nodes";
   EXPECT_NE((r.out + r.err).find("cluster recovered"), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(Mariadb, SemiSyncRecordsItsSilentFallbackWhenThePrimaryIsCutOff) {
+  Outcome r = run({"--workload", "set", "--time-limit", "8", "--seed", "1", "--nemesis",
+                   "partition", "--grudge", "primaries", "--nemesis-interval", "3", "--db-setting",
+                   "replication=semi-sync"});
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;  // a set verdict
+  std::ifstream history(fs::canonical(store_ / "latest") / "history.jsonl");
+  double cut_at = -1, fallback_at = -1;
+  for (std::string line; std::getline(history, line);) {
+    auto op = boost::json::parse(line).as_object();
+    const std::string f(op.at("f").as_string());
+    if (f == "start-partition" && cut_at < 0) cut_at = op.at("time").to_number<double>();
+    if (f == "semi-sync-fallback" && cut_at >= 0 && fallback_at < 0) {
+      fallback_at = op.at("time").to_number<double>();
+      EXPECT_EQ(op.at("value").at("node"), "n1");
+      EXPECT_GE(op.at("value").at("no_tx").to_number<std::int64_t>(), 0);
+    }
+  }
+  ASSERT_GE(cut_at, 0) << "no partition in the history";
+  ASSERT_GE(fallback_at, 0) << "no semi-sync-fallback after the primary was cut off";
+  // rpl_semi_sync_master_timeout is 1 s; the monitor polls every 200 ms.
+  EXPECT_LT((fallback_at - cut_at) / 1e9, 3.0);
 }
 
 }  // namespace
