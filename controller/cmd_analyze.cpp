@@ -3,6 +3,7 @@
 // killed controller, is dropped with a warning), prints the checker's summary and verdict,
 // and writes results.json if the run has none (or -o FILE).
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>

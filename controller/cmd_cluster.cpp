@@ -1,6 +1,7 @@
 // `faultline cluster up|status|down|bench`: the local cluster of network namespaces
 // (remote/local_cluster.h) that stands in for machines.
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

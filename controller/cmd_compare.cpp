@@ -10,6 +10,7 @@
 // Prints the table (stderr with --json, which prints the JSON array on stdout) and writes
 // one HTML page. Exit 0 once every run completed: weaker modes are expected to be invalid.
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <ctime>
 #include <filesystem>

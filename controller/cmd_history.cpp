@@ -1,6 +1,7 @@
 // `faultline history stats|convert`: read a history in any supported format, summarise
 // it, or rewrite it as faultline's JSONL (docs/history-format.md).
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iomanip>
 #include <iostream>

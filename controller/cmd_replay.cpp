@@ -3,6 +3,7 @@
 // limit, seed (so every worker chooses the same operations) and the run's schedule.json (the
 // same faults on the same nodes at the same offsets). docs/shrinking.md.
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 

@@ -1,6 +1,7 @@
 // `faultline report RUN_DIR [--junit FILE]`: re-renders a run's report.html from its
 // history.jsonl, results.json and test.json, without the cluster.
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "controller/commands.h"

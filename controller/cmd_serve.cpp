@@ -2,6 +2,7 @@
 // HTTP (reports/store_server.h). Loopback only unless --bind says otherwise. Runs until
 // SIGINT or SIGTERM.
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <thread>

@@ -3,6 +3,7 @@
 // candidate is an ordinary run under RUN_DIR/shrink/; the outcome is RUN_DIR/shrink/shrink.json,
 // shrink.html and minimal.schedule.json (docs/shrinking.md).
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <memory>

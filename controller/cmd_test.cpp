@@ -2,6 +2,7 @@
 // and `faultline demo` (the same with good defaults on the local cluster). The run itself:
 // controller/run/runner.h.
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>

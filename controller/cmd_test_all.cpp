@@ -11,6 +11,7 @@
 // the file's and the command line's value of its option. The exit code is the worst verdict;
 // a combination that could not run (an error) is worse than any verdict.
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>

@@ -1,5 +1,7 @@
 #include "controller/commands.h"
 
+#include <CLI/CLI.hpp>
+
 namespace faultline {
 
 CLI::App* bench_group(CLI::App& app) {

@@ -3,8 +3,9 @@
 // when one is selected, stores in `action` the function that runs it and returns
 // the exit code (controller/exit_codes.h). Errors are thrown, never printed here.
 
-#include <CLI/CLI.hpp>
 #include <functional>
+
+#include "remote/cli_fwd.h"
 
 namespace faultline {
 

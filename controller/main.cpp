@@ -1,6 +1,7 @@
 // faultline: the command line. Parses arguments, runs one subcommand, and maps
 // every error to one line on stderr and an exit code (controller/exit_codes.h).
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <new>
 

@@ -3,13 +3,13 @@
 // runs a matrix of such tests: one definition of the options, their help and how a test file
 // and the command line combine into a TestConfig.
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "controller/run/test_config.h"
 #include "controller/test_file.h"
+#include "remote/cli_fwd.h"
 
 namespace faultline {
 

@@ -1,5 +1,6 @@
 #include "controller/test_file.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <fstream>

@@ -17,7 +17,6 @@
 
 #include <toml++/toml.h>
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -29,6 +28,7 @@
 #include "adapters/store.h"
 #include "controller/errors.h"
 #include "controller/run/test_config.h"
+#include "remote/cli_fwd.h"
 
 namespace faultline {
 

@@ -1,5 +1,6 @@
 #include "remote/node_options.h"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "remote/errors.h"

@@ -7,10 +7,10 @@
 //   --sudo [--sudo-password-stdin]
 // With --nodes, node names are n1..nN in the given order unless written name=host.
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
+#include "remote/cli_fwd.h"
 #include "remote/nodes_file.h"
 
 namespace faultline::remote {

@@ -4,6 +4,7 @@
 // wall time of start() and stop() as the controller sees them, from the first command sent to
 // the last node's exit status.
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

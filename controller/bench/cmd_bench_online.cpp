@@ -9,6 +9,7 @@
 // to the final verdict. Last line:
 //   online: lag_p99_ms=X lag_max_ms=Y final_ms=Z peak_mib=W ops=N
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
