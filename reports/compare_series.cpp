@@ -12,6 +12,7 @@
 #include "checker/perf/availability.h"
 #include "checker/perf/distribution.h"
 #include "checker/perf/fault_windows.h"
+#include "checker/perf/over_time.h"
 #include "checker/staleness/staleness.h"
 
 namespace faultline {
@@ -98,13 +99,11 @@ void add_staleness(const History& history, const CompareSeriesOptions& options,
 }
 
 // Latency of ok client operations (final ones excluded, as in checker/perf/availability.h):
-// per f with its CDF, and p50/p99 of the operations invoked in each bin.
+// per f with its CDF, and p50/p99 of the operations invoked in each bin (over_time.h).
 void add_latency(const History& history, const PairedHistory& paired,
                  const CompareSeriesOptions& options, boost::json::object& out) {
   std::map<std::string, std::vector<double>> by_f;
   std::vector<double> all;
-  std::vector<std::vector<double>> bins;
-  const double bin_ns = options.bin_ms * kNsPerMs;
   for (const PairedOp& pair : paired.ops) {
     const Operation& invoke = history.ops[pair.invoke];
     if (pair.outcome != OpType::kOk || !pair.completion || is_final_op(invoke)) continue;
@@ -113,10 +112,6 @@ void add_latency(const History& history, const PairedHistory& paired,
     double latency = static_cast<double>(done.time - invoke.time) / kNsPerMs;
     by_f[invoke.f].push_back(latency);
     all.push_back(latency);
-    auto b =
-        static_cast<std::size_t>(std::max<double>(0, static_cast<double>(invoke.time)) / bin_ns);
-    if (bins.size() <= b) bins.resize(b + 1);
-    bins[b].push_back(latency);
   }
   Distribution overall = distribution_of(all);
   boost::json::object latency{{"count", overall.count},
@@ -133,19 +128,9 @@ void add_latency(const History& history, const PairedHistory& paired,
                 {"cdf", cdf_points(sample)}};
   }
   latency["by_f"] = std::move(f_out);
-  boost::json::array p50, p99;
-  for (auto& sample : bins) {
-    if (sample.empty()) {
-      p50.emplace_back(nullptr);
-      p99.emplace_back(nullptr);
-      continue;
-    }
-    Distribution d = distribution_of(sample);
-    p50.emplace_back(round3(d.p50));
-    p99.emplace_back(round3(d.p99));
-  }
-  latency["p50_over_time"] = std::move(p50);
-  latency["p99_over_time"] = std::move(p99);
+  boost::json::object over_time = performance_over_time(history, paired, options.bin_ms).to_json();
+  latency["p50_over_time"] = std::move(over_time["p50_ms"]);
+  latency["p99_over_time"] = std::move(over_time["p99_ms"]);
   out["latency"] = std::move(latency);
 }
 

@@ -21,10 +21,12 @@ std::string_view asset(const char* name) {
 
 }  // namespace
 
-std::string page_head(std::string_view title, std::initializer_list<const char*> styles) {
+std::string page_head(std::string_view title, std::initializer_list<const char*> styles,
+                      PageFetch fetch) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
   out += kCsp;
+  if (fetch == PageFetch::kSameOrigin) out += "; connect-src 'self'";
   out += "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"generator\" content=\"faultline\">\n<title>" + html_escape(title) +
          "</title>\n<style>\n";

@@ -6,6 +6,7 @@
 
 #include "checker/history/history.h"
 #include "checker/history/input_error.h"
+#include "checker/history/jsonl.h"
 #include "reports/html_report.h"
 
 namespace faultline {
@@ -45,7 +46,9 @@ std::optional<boost::json::object> read_json_object(const std::filesystem::path&
 
 std::filesystem::path render_run_report(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) throw InputMissing("no run directory " + dir.string());
-  History history = read_history((dir / "history.jsonl").string(), HistoryFormat::kJsonl);
+  // A run killed mid-line (or still being written) has a torn last line: dropped, as
+  // `faultline analyze` does.
+  History history = read_jsonl_dropping_torn_line((dir / "history.jsonl").string(), nullptr);
   boost::json::object results =
       read_json_object(dir / "results.json", false).value_or(boost::json::object{});
   boost::json::object test =

@@ -14,8 +14,9 @@ namespace faultline {
 std::optional<boost::json::object> read_json_object(const std::filesystem::path& path,
                                                     bool required);
 
-// Re-renders dir/report.html from dir/history.jsonl (required), dir/results.json (if
-// absent, e.g. after a crash, the verdict is unknown) and dir/test.json (optional).
+// Re-renders dir/report.html from dir/history.jsonl (required; a torn last line, left by a
+// killed run, is dropped), dir/results.json (if absent, e.g. after a crash, the verdict is
+// unknown) and dir/test.json (optional).
 // Returns the report's path. Throws InputMissing/InputError for missing or malformed inputs.
 std::filesystem::path render_run_report(const std::filesystem::path& dir);
 

@@ -6,18 +6,13 @@
 #include "reports/escape.h"
 #include "reports/page_shell.h"
 #include "reports/run_report.h"
+#include "reports/run_status.h"
 #include "reports/verdicts.h"
 
 namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_run_dir(const fs::path& dir) {
-  std::error_code ec;
-  return fs::is_regular_file(dir / "history.jsonl", ec) ||
-         fs::is_regular_file(dir / "results.json", ec);
-}
 
 // A string or a list of strings (e.g. nemesis kinds) as text; "" for anything else.
 std::string text_of(const boost::json::value* v) {
@@ -58,6 +53,16 @@ std::string time_from_dir_name(const std::string& name) {
          name.substr(9, 2) + ":" + name.substr(11, 2) + ":" + name.substr(13, 2);
 }
 
+}  // namespace
+
+bool is_run_dir(const fs::path& dir) {
+  std::error_code ec;
+  for (const char* name : {"history.jsonl", "results.json", "online.json", "test.json"}) {
+    if (fs::is_regular_file(dir / name, ec)) return true;
+  }
+  return false;
+}
+
 RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   RunSummary run;
   run.path = fs::relative(dir, store).generic_string();
@@ -66,6 +71,7 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   run.start_time = time_from_dir_name(dir.filename().string());
   std::error_code ec;
   run.has_report = fs::is_regular_file(dir / "report.html", ec);
+  run.status = to_string(run_state(dir).status);
   try {
     if (auto test = read_json_object(dir / "test.json", false)) {
       // `faultline test` keeps the command line's settings under "config".
@@ -103,6 +109,8 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   return run;
 }
 
+namespace {
+
 void find_runs(const fs::path& store, const fs::path& dir, int depth,
                std::vector<RunSummary>& out) {
   std::error_code ec;
@@ -133,14 +141,10 @@ std::vector<RunSummary> scan_store(const fs::path& store) {
 boost::json::array runs_to_json(const std::vector<RunSummary>& runs) {
   boost::json::array out;
   for (const auto& r : runs) {
-    boost::json::object o{{"path", r.path},
-                          {"name", r.name},
-                          {"start_time", r.start_time},
-                          {"database", r.database},
-                          {"workload", r.workload},
-                          {"faults", r.faults},
-                          {"verdict", r.verdict},
-                          {"has_report", r.has_report}};
+    boost::json::object o{
+        {"path", r.path},         {"name", r.name},         {"start_time", r.start_time},
+        {"database", r.database}, {"workload", r.workload}, {"faults", r.faults},
+        {"verdict", r.verdict},   {"status", r.status},     {"has_report", r.has_report}};
     o["duration_s"] =
         r.duration_s >= 0 ? boost::json::value(r.duration_s) : boost::json::value(nullptr);
     out.push_back(std::move(o));

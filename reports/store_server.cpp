@@ -10,11 +10,14 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "reports/compare_index.h"
 #include "reports/escape.h"
+#include "reports/live_run.h"
 #include "reports/run_report.h"
+#include "reports/run_status.h"
 #include "reports/store_index.h"
 
 namespace faultline {
@@ -65,6 +68,22 @@ Response text_response(http::status status, const std::string& body, const std::
   return res;
 }
 
+// Percent-encodes everything but unreserved characters and '/'.
+std::string percent_encoded(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string directory_listing(const fs::path& dir, const std::string& title) {
   std::vector<std::string> names;
   std::error_code ec;
@@ -76,20 +95,48 @@ std::string directory_listing(const fs::path& dir, const std::string& title) {
                     html_escape(title) + "</title></head><body><h1>" + html_escape(title) +
                     "</h1><ul><li><a href=\"../\">../</a></li>";
   for (const auto& name : names) {
-    std::string href;
-    for (unsigned char c : name) {  // percent-encode everything but unreserved characters and '/'
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-        href += static_cast<char>(c);
-      } else {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        href += '%';
-        href += kHex[c >> 4];
-        href += kHex[c & 15];
-      }
-    }
-    out += "<li><a href=\"" + html_escape(href) + "\">" + html_escape(name) + "</a></li>";
+    out += "<li><a href=\"" + html_escape(percent_encoded(name)) + "\">" + html_escape(name) +
+           "</a></li>";
   }
   return out + "</ul></body></html>";
+}
+
+// `path` resolved (symbolic links followed), if it lies inside the store.
+std::optional<fs::path> inside_store(const Site& site, const fs::path& path) {
+  std::error_code ec;
+  fs::path resolved = fs::weakly_canonical(path, ec);
+  if (ec) return std::nullopt;
+  fs::path inside = resolved.lexically_relative(site.store);
+  if (inside.empty() || *inside.begin() == "..") return std::nullopt;
+  return resolved;
+}
+
+// The live view of a run directory (live_run.h): /runs/<run>/live and /runs/<run>/live.json,
+// and report.html of a run still going, which has no report yet: redirected to its live view
+// rather than rendered from half a history. nullopt when `relative` is none of these.
+std::optional<Response> live_response(const Site& site, const std::string& relative,
+                                      unsigned version) {
+  const fs::path requested = site.store / relative;
+  const std::string leaf = requested.filename().string();
+  if (leaf != "live" && leaf != "live.json" && leaf != "report.html") return std::nullopt;
+  const fs::path parent = requested.parent_path();
+  auto run_dir = inside_store(site, parent);
+  if (!run_dir || *run_dir == site.store || !is_run_dir(*run_dir)) return std::nullopt;
+  if (leaf == "report.html") {
+    if (run_state(*run_dir).status != RunStatus::kRunning) return std::nullopt;
+    Response res = text_response(http::status::found, "", "text/plain", version);
+    const std::string dir = fs::path(relative).parent_path().generic_string();
+    res.set(http::field::location, std::string(kRunsPrefix) + percent_encoded(dir) + "/live");
+    res.set(http::field::cache_control, "no-store");
+    return res;
+  }
+  boost::json::object doc = live_run_json(*run_dir);
+  Response res = leaf == "live.json" ? text_response(http::status::ok, boost::json::serialize(doc),
+                                                     "application/json", version)
+                                     : text_response(http::status::ok, render_live_page(doc),
+                                                     "text/html; charset=utf-8", version);
+  res.set(http::field::cache_control, "no-store");
+  return res;
 }
 
 // The response to one request; file bodies are read whole (reports are tens of MB at most).
@@ -124,6 +171,8 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
   if (relative.empty())
     return text_response(http::status::not_found, "not found\n", "text/plain", version);
 
+  if (auto live = live_response(site, relative, version)) return std::move(*live);
+
   std::error_code ec;
   fs::path requested = site.store / relative;
   if (!fs::exists(requested, ec) && requested.filename() == "report.html" &&
@@ -136,11 +185,9 @@ Response respond(const Site& site, const http::request<http::string_body>& req) 
                            "text/plain", version);
     }
   }
-  fs::path resolved = fs::weakly_canonical(requested, ec);
-  fs::path inside = ec ? fs::path("..") : resolved.lexically_relative(site.store);
-  if (inside.empty() || *inside.begin() == "..") {
-    return text_response(http::status::not_found, "not found\n", "text/plain", version);
-  }
+  auto inside = inside_store(site, requested);
+  if (!inside) return text_response(http::status::not_found, "not found\n", "text/plain", version);
+  const fs::path& resolved = *inside;
   if (fs::is_directory(resolved, ec)) {
     if (path_part.back() != '/') {
       Response res = text_response(http::status::moved_permanently, "", "text/plain", version);

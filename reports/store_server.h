@@ -5,7 +5,11 @@
 //   /api/compares     the compare pages of <store>/compare/ as JSON (listed on / too);
 //   /runs/<path>      files of the store: reports, histories, results, node logs, and
 //                     directory listings. A run without report.html gets one rendered
-//                     on first request.
+//                     on first request, unless it is still running (run_status.h): then
+//                     its report.html redirects (302) to its live view;
+//   /runs/<run>/live  the live view of a run directory (live_run.h), and
+//   /runs/<run>/live.json  its document, both read anew from the run's files on every
+//                     request (Cache-Control: no-store).
 // Only GET and HEAD. Paths are percent-decoded, then any "..", "." or empty segment,
 // backslash or NUL is refused, and the resolved file (symbolic links followed) must lie
 // inside the store: nothing outside it can be read. Files other than .html, .json, .png,

@@ -6,7 +6,7 @@ function storeIndex() {
   const root = document.getElementById('runs');
   const columns = [
     ['name', 'name'], ['start_time', 'started'], ['database', 'database'], ['workload', 'workload'],
-    ['faults', 'faults'], ['duration_s', 'duration'], ['verdict', 'verdict']];
+    ['faults', 'faults'], ['duration_s', 'duration'], ['status', 'status'], ['verdict', 'verdict']];
   const state = { key: 'start_time', desc: true, text: '', verdict: '' };
   const search = el('input', { type: 'search', placeholder: 'filter: name, database, workload, faults…', id: 'filter' });
   const verdicts = el('select', { id: 'verdict-filter' }, ['', 'valid', 'invalid', 'unknown', 'incomplete'].map((v) => el('option', { value: v }, v || 'any verdict')));
@@ -16,6 +16,8 @@ function storeIndex() {
   const body = el('tbody');
   root.append(el('table', { id: 'runs-table' }, el('thead', null, head), body));
   const runHref = (run, file) => '/runs/' + run.path.split('/').map(encodeURIComponent).join('/') + '/' + file;
+  // A run still going links to its live view (the server redirects its report there anyway).
+  const mainHref = (run) => runHref(run, run.status === 'running' ? 'live' : 'report.html');
 
   function draw() {
     const text = state.text.toLowerCase();
@@ -27,11 +29,13 @@ function storeIndex() {
       return state.desc ? -c : c;
     });
     body.replaceChildren(...rows.map((r) => el('tr', { class: r.verdict === 'incomplete' ? 'incomplete' : verdictClass(r.verdict) },
-      el('td', null, el('a', { href: runHref(r, 'report.html') }, r.name), el('div', { class: 'muted mono' }, r.path)),
+      el('td', null, el('a', { href: mainHref(r), class: 'run-link' }, r.name), el('div', { class: 'muted mono' }, r.path)),
       el('td', null, r.start_time), el('td', null, r.database), el('td', null, r.workload), el('td', null, r.faults),
       el('td', { class: 'num' }, r.duration_s === null ? '' : r.duration_s.toFixed(1) + ' s'),
+      el('td', { class: 'status status-' + r.status }, r.status === 'running' ? el('a', { href: runHref(r, 'live') }, 'running') : r.status),
       el('td', { class: 'verdict' }, r.verdict),
       el('td', null, ['history.jsonl', 'results.json', 'test.json'].map((f) => [el('a', { href: runHref(r, f) }, f), ' ']),
+        el('a', { href: runHref(r, 'live') }, 'live'), ' ',
         el('a', { href: runHref(r, '') }, 'all')))));
     count.textContent = rows.length + ' of ' + data.runs.length + ' runs';
     for (const th of head.children) {
