@@ -5,12 +5,12 @@
 #include <cmath>
 #include <optional>
 
-#include "checker/history/jsonl.h"
 #include "checker/history/pairing.h"
 #include "checker/perf/distribution.h"
 #include "checker/perf/fault_windows.h"
 #include "checker/perf/over_time.h"
 #include "reports/escape.h"
+#include "reports/history_tail.h"
 #include "reports/op_table.h"
 #include "reports/page_shell.h"
 #include "reports/run_report.h"
@@ -44,7 +44,7 @@ std::optional<boost::json::object> violation_op(const History& history, const Pa
   return std::nullopt;
 }
 
-void add_history(const fs::path& file, const boost::json::object* online,
+void add_history(const fs::path& file, HistoryTail& tail, const boost::json::object* online,
                  boost::json::object& doc) {
   doc["history"] = nullptr;
   doc["over_time"] = OverTime{}.to_json();
@@ -52,9 +52,9 @@ void add_history(const fs::path& file, const boost::json::object* online,
   std::error_code ec;
   if (!fs::exists(file, ec)) return;
   try {
-    bool torn = false;
-    History history =
-        read_jsonl_dropping_torn_line(file.string(), [&torn](const std::string&) { torn = true; });
+    tail.refresh();
+    const History& history = tail.history();
+    const bool torn = tail.torn_last_line();
     PairedHistory paired = pair_operations(history);
     std::int64_t last = 0;
     for (const Operation& op : history.ops)
@@ -82,7 +82,7 @@ void add_history(const fs::path& file, const boost::json::object* online,
 
 }  // namespace
 
-boost::json::object live_run_json(const fs::path& run_dir) {
+boost::json::object live_run_json(const fs::path& run_dir, HistoryTail* tail) {
   boost::json::object doc{{"schema", "faultline.live/1"}};
   const RunState state = run_state(run_dir);
   doc["status"] = to_string(state.status);
@@ -107,7 +107,10 @@ boost::json::object live_run_json(const fs::path& run_dir) {
   }
   doc["online"] = online ? boost::json::value(*online) : boost::json::value(nullptr);
 
-  add_history(run_dir / "history.jsonl", online ? &*online : nullptr, doc);
+  const fs::path history = run_dir / "history.jsonl";
+  std::optional<HistoryTail> own;
+  if (!tail) tail = &own.emplace(history);
+  add_history(history, *tail, online ? &*online : nullptr, doc);
 
   doc["elapsed_s"] = nullptr;
   const boost::json::value* elapsed = online ? online->if_contains("elapsed_s") : nullptr;

@@ -3,7 +3,8 @@
 // `faultline test` is still writing the run directory, and after. Its only source is the
 // directory's files, read as they are at the moment of the request:
 //   online.json    the online check's state, rewritten every second (docs/online.md);
-//   history.jsonl  the operations so far (a torn last line, one being written, is dropped);
+//   history.jsonl  the operations so far (a last line without its newline, being written, is
+//                  left out);
 //   test.json      which test, store, workload and faults;
 //   results.json   present once the run has finished (its verdict then is the run's).
 //
@@ -29,10 +30,15 @@
 #include <filesystem>
 #include <string>
 
+#include "reports/history_tail.h"
+
 namespace faultline {
 
 // Never throws for what the run directory holds: an unreadable file becomes an *_error field.
-boost::json::object live_run_json(const std::filesystem::path& run_dir);
+// `tail`, when given, is the run's history.jsonl as read by earlier calls (history_tail.h): only
+// what was appended since is parsed. Without it the history is read whole.
+boost::json::object live_run_json(const std::filesystem::path& run_dir,
+                                  HistoryTail* tail = nullptr);
 
 // The live page: one self-contained HTML page that shows `doc` (a live_run_json document) at
 // once and then polls `live.json` beside its own URL every 2 s, redrawing verdict so far,

@@ -9,12 +9,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <chrono>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "reports/compare_index.h"
 #include "reports/escape.h"
+#include "reports/history_tail.h"
 #include "reports/live_run.h"
 #include "reports/run_report.h"
 #include "reports/run_status.h"
@@ -50,9 +54,52 @@ std::string content_type(const fs::path& path) {
   return "text/plain; charset=utf-8";
 }
 
-// Everything a connection needs; shared, immutable.
+// The live views' histories (history_tail.h), one per run directory asked for, so that each
+// poll parses only what its run appended since the last. An entry not asked for in a minute is
+// dropped, and so is one whose run is no longer running once answered: a run's history is held
+// in memory only while someone watches it run.
+class LiveTails {
+ public:
+  boost::json::object live_json(const fs::path& run_dir) {
+    const std::string key = run_dir.string();
+    std::shared_ptr<Entry> entry;
+    {
+      std::lock_guard lock(mutex_);
+      const auto now = std::chrono::steady_clock::now();
+      std::erase_if(entries_, [&](const auto& e) { return now - e.second->used > kIdle; });
+      auto& slot = entries_[key];
+      if (!slot) slot = std::make_shared<Entry>(run_dir / "history.jsonl");
+      slot->used = now;
+      entry = slot;
+    }
+    boost::json::object doc;
+    {
+      std::lock_guard lock(entry->mutex);
+      doc = live_run_json(run_dir, &entry->tail);
+    }
+    if (doc.at("status") != "running") {
+      std::lock_guard lock(mutex_);
+      entries_.erase(key);
+    }
+    return doc;
+  }
+
+ private:
+  static constexpr std::chrono::seconds kIdle{60};
+  struct Entry {
+    explicit Entry(fs::path file) : tail(std::move(file)) {}
+    std::mutex mutex;  // one refresh at a time
+    HistoryTail tail;
+    std::chrono::steady_clock::time_point used;  // under LiveTails::mutex_
+  };
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
+};
+
+// Everything a connection needs; shared, immutable but for the live views' cache.
 struct Site {
   fs::path store;  // canonical
+  std::shared_ptr<LiveTails> tails = std::make_shared<LiveTails>();
 };
 
 using Response = http::response<http::string_body>;
@@ -130,7 +177,7 @@ std::optional<Response> live_response(const Site& site, const std::string& relat
     res.set(http::field::cache_control, "no-store");
     return res;
   }
-  boost::json::object doc = live_run_json(*run_dir);
+  boost::json::object doc = site.tails->live_json(*run_dir);
   Response res = leaf == "live.json" ? text_response(http::status::ok, boost::json::serialize(doc),
                                                      "application/json", version)
                                      : text_response(http::status::ok, render_live_page(doc),

@@ -118,10 +118,14 @@ function timePlot(s, ot, faults, series, yLabel, format) {
   root.appendChild(svg('text', { x: 12, y: m.top + ph / 2, transform: 'rotate(-90 12 ' + (m.top + ph / 2) + ')', 'text-anchor': 'middle' }, yLabel));
   for (const x of series) {
     let d = '', pen = 'M';
+    const isolated = (b) => typeof x.values[b - 1] !== 'number' && typeof x.values[b + 1] !== 'number';
     x.values.forEach((v, b) => {
       if (typeof v !== 'number') { pen = 'M'; return; }
-      d += pen + xOf((b + 0.5) * ot.bin_ms / 1000).toFixed(1) + ' ' + yOf(v).toFixed(1) + ' ';
+      const px = xOf((b + 0.5) * ot.bin_ms / 1000), py = yOf(v);
+      d += pen + px.toFixed(1) + ' ' + py.toFixed(1) + ' ';
       pen = 'L';
+      // A bin with no neighbour (the first second, or between gaps) is a dot, not an empty path.
+      if (isolated(b)) root.appendChild(svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: 2.5, fill: x.color }));
     });
     if (d) root.appendChild(svg('path', { d, fill: 'none', stroke: x.color, 'stroke-width': 1.8, 'stroke-dasharray': x.dash, 'data-series': x.label }));
   }

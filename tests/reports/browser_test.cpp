@@ -335,5 +335,56 @@ TEST(ServeInChromium, IndexListsRunsAndOpensTheirReports) {
   EXPECT_EQ(serve.stop(), 0);
 }
 
+// A run in progress, as `faultline test` leaves its directory mid-run (a fresh online.json, a
+// history whose last line is half written), with values that try to break out of the page.
+TEST(ServeInChromium, TheLiveViewOfARunningRunRedrawsFromLiveJson) {
+  REQUIRE_CHROMIUM(chromium);
+  test::TempDir dir;
+  fs::path run_dir = dir.path() / "store" / "etcd-live" / "20250104T000000";
+  History h = test::hostile_history(400);
+  for (Operation& op : h.ops) op.time *= 2000;  // over about 5 s: lines, not dots
+  std::ostringstream history;
+  write_jsonl(h, history);
+  test::write_file(run_dir / "history.jsonl", history.str() + R"({"index": 9999, "ty)");
+  test::write_file(run_dir / "test.json", R"({"name": "etcd <img src=x onerror=alert(1)>"})");
+  test::write_file(run_dir / "online.json",
+                   R"({"schema": "faultline.online/1", "state": "running", "elapsed_s": 3.5,
+                       "verdict_so_far": "invalid", "unit": "keys", "valid": 5, "invalid": 1,
+                       "unknown": 0, "pending": 2, "anomalies": {"<b>kind</b>": 1},
+                       "operations": 800, "first_violation": {"kind": "nonlinearizable-key",
+                       "reason": "<script>alert('reason')</script>", "operation": 5,
+                       "time": 1000}})");
+  ServeProcess serve(dir.path() / "store");
+  ASSERT_GT(serve.port(), 0) << "serve printed no address";
+  std::string base = "http://127.0.0.1:" + std::to_string(serve.port());
+
+  test::PageLoad live =
+      test::load_page(chromium, base + "/runs/etcd-live/20250104T000000/live",
+                      fs::path(FAULTLINE_ARTIFACTS_DIR) / "live-run.png", 1280, 1400, false, 5000);
+  expect_clean_load(live);
+  EXPECT_NE(live.dom.find("data-polls=\""), std::string::npos) << "live.json was never fetched";
+  EXPECT_NE(live.dom.find("class=\"banner invalid\""), std::string::npos);
+  EXPECT_NE(live.dom.find("<span id=\"live-status\" class=\"status-running\">running</span>"),
+            std::string::npos);
+  EXPECT_NE(live.dom.find("<td>&lt;b&gt;kind&lt;/b&gt;</td>"), std::string::npos);
+  EXPECT_NE(live.dom.find("&lt;script&gt;alert('reason')&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(live.dom.find("etcd &lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_EQ(live.dom.find("<img"), std::string::npos);
+  EXPECT_EQ(live.dom.find("<b>kind"), std::string::npos);
+  // Both plots drew lines: ok throughput, p50 and p99 latency.
+  for (const char* series : {"data-series=\"ok\"", "data-series=\"p50\"", "data-series=\"p99\""})
+    EXPECT_NE(live.dom.find(series), std::string::npos) << series;
+
+  // Once it has finished, the index says so and the live view points at the report.
+  test::write_file(run_dir / "results.json", R"({"verdict": "invalid"})");
+  test::PageLoad finished = test::load_page(chromium, base + "/runs/etcd-live/20250104T000000/live",
+                                            std::nullopt, 1280, 800, false);
+  expect_clean_load(finished);
+  EXPECT_NE(finished.dom.find("class=\"status-finished\">finished</span>"), std::string::npos);
+  EXPECT_NE(finished.dom.find("href=\"/runs/etcd-live/20250104T000000/report.html\""),
+            std::string::npos);
+  EXPECT_EQ(serve.stop(), 0);
+}
+
 }  // namespace
 }  // namespace faultline

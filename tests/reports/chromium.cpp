@@ -106,7 +106,7 @@ std::optional<std::string> find_chromium() {
 
 PageLoad load_page(const std::string& chromium, const std::string& url,
                    const std::optional<std::filesystem::path>& screenshot, int width, int height,
-                   bool record_loopback) {
+                   bool record_loopback, int virtual_time_ms) {
   TempDir work;
   RecordingProxy proxy;
   auto base_args = [&](const std::string& profile) {
@@ -131,6 +131,8 @@ PageLoad load_page(const std::string& chromium, const std::string& url,
   };
   PageLoad load;
   auto args = base_args("profile-dom");
+  if (virtual_time_ms > 0)
+    args.push_back("--virtual-time-budget=" + std::to_string(virtual_time_ms));
   args.push_back("--dump-dom");
   args.push_back(url);
   load.exit_code = run_chromium(chromium, args, work.path() / "dom.html", work.path() / "dom.err");

@@ -24,9 +24,11 @@ struct PageLoad {
 
 // Loads `url`. With `screenshot`, a second run saves a PNG of `width` x `height`.
 // `record_loopback`: loopback requests go through the proxy too (file:// pages);
-// false for a page served from loopback itself.
+// false for a page served from loopback itself. `virtual_time_ms` > 0: the DOM is taken after
+// that much of the page's (virtual) time, so its timers run (a page that polls).
 PageLoad load_page(const std::string& chromium, const std::string& url,
                    const std::optional<std::filesystem::path>& screenshot = std::nullopt,
-                   int width = 1280, int height = 2400, bool record_loopback = true);
+                   int width = 1280, int height = 2400, bool record_loopback = true,
+                   int virtual_time_ms = 0);
 
 }  // namespace faultline::test

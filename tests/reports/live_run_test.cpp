@@ -7,10 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <fstream>
 
+#include "checker/history/input_error.h"
 #include "checker/history/jsonl.h"
+#include "reports/history_tail.h"
 #include "tests/reports/test_support.h"
 
 namespace faultline {
@@ -221,6 +225,74 @@ TEST(LiveRun, ADirectoryWithNothingYetAndBrokenFilesStillAnswers) {
   EXPECT_TRUE(doc.at("online").is_null());
   EXPECT_TRUE(doc.at("online_error").is_string());
   EXPECT_TRUE(doc.at("history_error").is_string()) << "a malformed line that is not the last";
+}
+
+TEST(HistoryTail, ReadsOnlyWhatWasAppendedAndWaitsForAHalfWrittenLine) {
+  test::TempDir tmp;
+  const fs::path file = tmp.path() / "history.jsonl";
+  std::ostringstream whole;
+  write_jsonl(running_history(), whole);
+  const std::string text = whole.str();
+  const std::size_t cut = text.find('\n', text.size() / 2) + 20;  // in the middle of a line
+  test::write_file(file, text.substr(0, cut));
+  HistoryTail tail(file);
+  tail.refresh();
+  const std::size_t first = tail.history().ops.size();
+  EXPECT_EQ(first, static_cast<std::size_t>(std::count(text.begin(), text.begin() + cut, '\n')));
+  EXPECT_TRUE(tail.torn_last_line());
+
+  {  // the rest of the line and of the history arrive
+    std::ofstream out(file, std::ios::binary | std::ios::app);
+    out << text.substr(cut);
+  }
+  tail.refresh();
+  EXPECT_FALSE(tail.torn_last_line());
+  const History all = running_history();
+  ASSERT_EQ(tail.history().ops.size(), all.ops.size());
+  for (std::size_t i = 0; i < all.ops.size(); ++i) {
+    EXPECT_EQ(tail.history().ops[i].index, all.ops[i].index);
+    EXPECT_EQ(tail.history().ops[i].time, all.ops[i].time);
+    EXPECT_EQ(tail.history().ops[i].line, i + 1) << "lines of the file, not of the piece read";
+  }
+
+  // A malformed line appended: an error naming its line; the history read so far stays.
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::app);
+    out << "{\"index\": 15}\n";
+  }
+  try {
+    tail.refresh();
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), all.ops.size() + 1);
+  }
+  EXPECT_EQ(tail.history().ops.size(), all.ops.size());
+
+  // Rewritten shorter: read again from the start.
+  test::write_file(file, text.substr(0, text.find('\n') + 1));
+  tail.refresh();
+  EXPECT_EQ(tail.history().ops.size(), 1u);
+}
+
+TEST(LiveRun, ATailKeptAcrossCallsGivesTheSameDocumentAsAWholeRead) {
+  test::TempDir tmp;
+  fs::path dir = make_running_run(tmp.path());
+  HistoryTail tail(dir / "history.jsonl");
+  live_run_json(dir, &tail);
+  {  // the torn line is completed, and one more operation starts
+    std::ofstream out(dir / "history.jsonl", std::ios::binary | std::ios::app);
+    out << "ad\", \"value\": 1, \"time\": 2200000000}\n"
+        << R"({"index": 16, "type": "invoke", "process": 0, "f": "read", "value": null, "time": 2300000000})"
+        << "\n";
+  }
+  boost::json::object kept = live_run_json(dir, &tail);
+  boost::json::object whole = live_run_json(dir);
+  EXPECT_EQ(kept.at("history"), whole.at("history"));
+  EXPECT_EQ(kept.at("over_time"), whole.at("over_time"));
+  EXPECT_EQ(kept.at("history").at("records"), 17);
+  EXPECT_EQ(kept.at("history").at("torn_last_line"), false);
+  EXPECT_EQ(numbers(kept.at("over_time").at("ok")), (std::vector<double>{3, 2, 0}));
+  EXPECT_EQ(numbers(kept.at("over_time").at("open")), (std::vector<double>{0, 0, 2}));
 }
 
 TEST(LivePage, ShowsTheDocumentPollsItsOriginOnlyAndKeepsValuesInert) {

@@ -2,16 +2,21 @@
 // reads under partitions read stale values; the online check proves the first one and the
 // client phase ends within seconds of it, while healing, the final reads, the full offline
 // check and the report still happen, and the online verdict equals the offline one. A bank run
-// under partitions gets the same verdict online and offline.
+// under partitions gets the same verdict online and offline, and `faultline serve`'s live view
+// shows it while it runs.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "reports/store_server.h"
+#include "tests/support/http_get.h"
 #include "tests/support/local_cluster.h"
 
 namespace faultline {
@@ -144,13 +149,63 @@ TEST_F(OnlineRunTest, SerializableReadsUnderPartitionsStopAtTheFirstStaleRead) {
   EXPECT_EQ(online.at("invalid").to_number<std::size_t>(), offline_invalid);
 }
 
+// While `faultline test` runs, the live view of `faultline serve` (a StoreServer on the same
+// store, asked every 200 ms) lists the run as running and its live.json counts its operations.
+class LiveWatcher {
+ public:
+  explicit LiveWatcher(const fs::path& store) : server_(store, "127.0.0.1", 0) {
+    serving_ = std::thread([this] { server_.run(); });
+    watching_ = std::thread([this] { watch(); });
+  }
+  ~LiveWatcher() { stop(); }
+  void stop() {
+    done_ = true;
+    if (watching_.joinable()) watching_.join();
+    server_.stop();
+    if (serving_.joinable()) serving_.join();
+  }
+  // The most operations a live.json showed while its status and online state were "running".
+  std::int64_t most_operations_running() const { return most_; }
+
+ private:
+  void watch() {
+    while (!done_) {
+      try {
+        auto runs =
+            boost::json::parse(testing::http_get(server_.port(), "/api/runs").body).as_array();
+        for (const auto& run : runs) {
+          if (run.at("status") != "running") continue;
+          auto live = boost::json::parse(
+              testing::http_get(server_.port(),
+                                "/runs/" + std::string(run.at("path").as_string()) + "/live.json")
+                  .body);
+          const auto& online = live.at("online");
+          if (live.at("status") == "running" && online.is_object() &&
+              online.at("state") == "running")
+            most_ = std::max(most_.load(), online.at("operations").to_number<std::int64_t>());
+        }
+      } catch (const std::exception&) {
+        // a file replaced between listing and reading: the next round sees it
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  StoreServer server_;
+  std::atomic<bool> done_{false};
+  std::atomic<std::int64_t> most_{0};
+  std::thread serving_, watching_;
+};
+
 TEST_F(OnlineRunTest, BankUnderPartitionsGetsTheSameVerdictOnlineAndOffline) {
   start_cluster("fl-onbank", 3);
+  LiveWatcher live(store_);
   Outcome r = testing::run(
       {kFaultline, "test", "--cluster", cluster_, "--store", store_.string(), "--workload", "bank",
        "--nemesis", "partition", "--nemesis-interval", "2", "--time-limit", "6"},
       120s);
+  live.stop();
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_GT(live.most_operations_running(), 0) << "live.json never showed the run going";
   const auto results = read_json(fs::canonical(store_ / "latest") / "results.json");
   const auto& online = results.at("online").as_object();
   EXPECT_EQ(online.at("verdict"), results.at("verdict"));
