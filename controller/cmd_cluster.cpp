@@ -143,7 +143,9 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
       ->capture_default_str()
       ->check(CLI::Range(1, 50));
   up->callback([options, &action] {
-    action = [o = *options] { return translating_cluster_errors([&] { return cluster_up_command(o); }); };
+    action = [o = *options] {
+      return translating_cluster_errors([&] { return cluster_up_command(o); });
+    };
   });
 
   auto* status = cluster->add_subcommand(
@@ -159,7 +161,9 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
       "down", "Stop every process in the cluster and remove its namespaces, devices and files");
   add_cluster_identity(down, *options);
   down->callback([options, &action] {
-    action = [o = *options] { return translating_cluster_errors([&] { return cluster_down_command(o); }); };
+    action = [o = *options] {
+      return translating_cluster_errors([&] { return cluster_down_command(o); });
+    };
   });
 
   auto* bench = cluster->add_subcommand(

@@ -319,7 +319,9 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
       ->required();
   add_fault_options(start, *options);
   start->callback([options, &action] {
-    action = [o = *options] { return translating_nemesis_errors([&] { return start_command(o); }); };
+    action = [o = *options] {
+      return translating_nemesis_errors([&] { return start_command(o); });
+    };
   });
 
   auto* stop = nemesis->add_subcommand("stop", "Undo one kind of fault on every node");

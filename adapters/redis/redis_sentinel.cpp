@@ -33,12 +33,9 @@ cd "$dir" && redis-sentinel "$dir/sentinel.conf" </dev/null >>"$dir/sentinel.log
 )sh";
 
 // One command to a sentinel; nullptr with `error` set when there is no reply.
-ReplyPtr ask(const std::string& host,
-                                              const std::vector<std::string>& args,
-                                              std::chrono::milliseconds timeout,
-                                              std::string* error) {
-  ContextPtr ctx(
-      redisConnectWithTimeout(host.c_str(), kSentinelPort, to_timeval(timeout)));
+ReplyPtr ask(const std::string& host, const std::vector<std::string>& args,
+             std::chrono::milliseconds timeout, std::string* error) {
+  ContextPtr ctx(redisConnectWithTimeout(host.c_str(), kSentinelPort, to_timeval(timeout)));
   if (!ctx || ctx->err) {
     if (error) *error = ctx ? ctx->errstr : "out of memory";
     return nullptr;

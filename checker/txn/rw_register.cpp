@@ -43,7 +43,8 @@ ExternalRead external_read(const TxnHistory& h, const Mop& m) {
   return out;
 }
 
-void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, RegisterLocal& out) {
+void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key,
+                 RegisterLocal& out) {
   WriterLookup writers(h, index.writes_of(key));
   auto failed = [&](std::uint32_t mop) {
     return h.txns[h.mops[mop].txn].outcome == Outcome::kFail;

@@ -52,7 +52,7 @@ struct RateFigures {
 };
 
 RateFigures measure(const Workload& workload, std::ostream* out, std::size_t concurrency,
-                double seconds) {
+                    double seconds) {
   HistoryRecorder recorder(out, std::chrono::steady_clock::now());
   ClientWorkers workers(
       workload, recorder, [](const std::string&) { return std::make_unique<NoopClient>(); },
