@@ -36,7 +36,7 @@ void add_cluster_identity(CLI::App* command, ClusterOptions& options) {
 // Lower-layer failures that are the machine's, not faultline's: a usage error when the
 // configuration is wrong, "unavailable" when the machine cannot do it.
 template <typename F>
-int translating_errors(F&& body) {
+int translating_cluster_errors(F&& body) {
   try {
     return body();
   } catch (const remote::ConfigError& e) {
@@ -143,7 +143,9 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
       ->capture_default_str()
       ->check(CLI::Range(1, 50));
   up->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return cluster_up_command(o); }); };
+    action = [o = *options] {
+      return translating_cluster_errors([&] { return cluster_up_command(o); });
+    };
   });
 
   auto* status = cluster->add_subcommand(
@@ -151,7 +153,7 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
   add_cluster_identity(status, *options);
   status->callback([options, &action] {
     action = [o = *options] {
-      return translating_errors([&] { return cluster_status_command(o); });
+      return translating_cluster_errors([&] { return cluster_status_command(o); });
     };
   });
 
@@ -159,7 +161,9 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
       "down", "Stop every process in the cluster and remove its namespaces, devices and files");
   add_cluster_identity(down, *options);
   down->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return cluster_down_command(o); }); };
+    action = [o = *options] {
+      return translating_cluster_errors([&] { return cluster_down_command(o); });
+    };
   });
 
   auto* bench = cluster->add_subcommand(
@@ -170,7 +174,7 @@ void add_cluster_commands(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(1, 100000));
   bench->callback([options, &action] {
     action = [o = *options] {
-      return translating_errors([&] { return cluster_bench_command(o); });
+      return translating_cluster_errors([&] { return cluster_bench_command(o); });
     };
   });
 }

@@ -132,7 +132,7 @@ std::uint64_t seed_of(const NemesisCliOptions& o) {
 
 // Nemesis errors as the command line reports them.
 template <typename F>
-int translating_errors(F&& body) {
+int translating_nemesis_errors(F&& body) {
   try {
     return body();
   } catch (const nm::FaultRefused& e) {
@@ -319,7 +319,9 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
       ->required();
   add_fault_options(start, *options);
   start->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return start_command(o); }); };
+    action = [o = *options] {
+      return translating_nemesis_errors([&] { return start_command(o); });
+    };
   });
 
   auto* stop = nemesis->add_subcommand("stop", "Undo one kind of fault on every node");
@@ -329,7 +331,7 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
   remote::add_node_options(*stop, options->nodes);
   stop->add_option("--record", options->record, "Append the nemesis operations to this JSONL file");
   stop->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return stop_command(o); }); };
+    action = [o = *options] { return translating_nemesis_errors([&] { return stop_command(o); }); };
   });
 
   auto* run = nemesis->add_subcommand(
@@ -341,7 +343,7 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
   run->add_option("--for", options->run_for_s, "Stop after this many seconds (0: until a signal)");
   add_fault_options(run, *options);
   run->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return run_command(o); }); };
+    action = [o = *options] { return translating_nemesis_errors([&] { return run_command(o); }); };
   });
 
   auto* heal = app.add_subcommand(
@@ -349,7 +351,7 @@ void add_nemesis_commands(CLI::App& app, CommandAction& action) {
   remote::add_node_options(*heal, options->nodes);
   heal->add_option("--record", options->record, "Append the nemesis operations to this JSONL file");
   heal->callback([options, &action] {
-    action = [o = *options] { return translating_errors([&] { return heal_command(o); }); };
+    action = [o = *options] { return translating_nemesis_errors([&] { return heal_command(o); }); };
   });
 }
 

@@ -1,12 +1,11 @@
 #include "adapters/redis/redis_client.h"
 
-#include <hiredis/hiredis.h>
-
 #include <charconv>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "adapters/redis/hiredis_util.h"
 #include "adapters/redis/redis_sentinel.h"
 
 namespace faultline::adapters {
@@ -16,16 +15,6 @@ namespace {
 constexpr const char* kCasScript =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) "
     "return 1 else return 0 end";
-
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
-}
 
 struct Result {
   ReplyPtr reply;

@@ -1,8 +1,8 @@
 #include "adapters/redis/redis_sentinel.h"
 
-#include <hiredis/hiredis.h>
-
 #include <memory>
+
+#include "adapters/redis/hiredis_util.h"
 
 namespace faultline::adapters {
 namespace {
@@ -32,25 +32,10 @@ EOF
 cd "$dir" && redis-sentinel "$dir/sentinel.conf" </dev/null >>"$dir/sentinel.log" 2>&1
 )sh";
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-struct ContextDeleter {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
-}
-
 // One command to a sentinel; nullptr with `error` set when there is no reply.
-std::unique_ptr<redisReply, ReplyDeleter> ask(const std::string& host,
-                                              const std::vector<std::string>& args,
-                                              std::chrono::milliseconds timeout,
-                                              std::string* error) {
-  std::unique_ptr<redisContext, ContextDeleter> ctx(
-      redisConnectWithTimeout(host.c_str(), kSentinelPort, to_timeval(timeout)));
+ReplyPtr ask(const std::string& host, const std::vector<std::string>& args,
+             std::chrono::milliseconds timeout, std::string* error) {
+  ContextPtr ctx(redisConnectWithTimeout(host.c_str(), kSentinelPort, to_timeval(timeout)));
   if (!ctx || ctx->err) {
     if (error) *error = ctx ? ctx->errstr : "out of memory";
     return nullptr;
@@ -65,7 +50,7 @@ std::unique_ptr<redisReply, ReplyDeleter> ask(const std::string& host,
   auto* reply = static_cast<redisReply*>(
       redisCommandArgv(ctx.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()));
   if (!reply && error) *error = ctx->errstr;
-  return std::unique_ptr<redisReply, ReplyDeleter>(reply);
+  return ReplyPtr(reply);
 }
 
 }  // namespace

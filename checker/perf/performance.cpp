@@ -10,7 +10,7 @@
 namespace faultline {
 namespace {
 
-struct Tally {
+struct OpTally {
   std::uint64_t count = 0, ok = 0, fail = 0, info = 0;
   std::vector<double> latencies_ms;  // ok operations
 };
@@ -28,12 +28,12 @@ boost::json::object latency_json(std::vector<double>& v) {
 
 boost::json::object performance_summary(const History& history) {
   PairedHistory paired = pair_operations(history);
-  std::map<std::string, Tally> by_f;
-  Tally all;
+  std::map<std::string, OpTally> by_f;
+  OpTally all;
   std::int64_t first = -1, last = -1;
   for (const PairedOp& pair : paired.ops) {
     const Operation& invoke = history.ops[pair.invoke];
-    Tally& t = by_f[invoke.f];
+    OpTally& t = by_f[invoke.f];
     ++t.count;
     ++all.count;
     if (invoke.time >= 0 && (first < 0 || invoke.time < first)) first = invoke.time;

@@ -22,7 +22,7 @@ struct Value {
   std::int64_t known = kInfinity;  // K(v)
 };
 
-struct Read {
+struct KeyRead {
   std::int64_t index = 0, invoke = 0, complete = 0;
   std::string value, node;
 };
@@ -34,7 +34,7 @@ struct Observation {  // an ok read or ok cas that saw `value` by `complete`
 
 struct KeyData {
   std::unordered_map<std::string, Value> values;
-  std::vector<Read> reads;
+  std::vector<KeyRead> reads;
   std::vector<Observation> observations;
 };
 
@@ -91,7 +91,7 @@ void measure_key(const std::string& key, KeyData& data, std::vector<ReadStalenes
   };
   std::vector<Query> queries;
   for (std::size_t i = 0; i < data.reads.size(); ++i) {
-    const Read& r = data.reads[i];
+    const KeyRead& r = data.reads[i];
     if (r.value == kNil) {
       queries.push_back({i, kMinusInfinity});
       continue;
@@ -126,7 +126,7 @@ void measure_key(const std::string& key, KeyData& data, std::vector<ReadStalenes
       min_known = std::min(min_known, installed[next].known);
       ++next;
     }
-    const Read& r = data.reads[q.read];
+    const KeyRead& r = data.reads[q.read];
     ReadStaleness s;
     s.index = r.index;
     s.key = key;

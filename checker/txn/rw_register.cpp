@@ -16,7 +16,7 @@
 namespace faultline::txn {
 namespace {
 
-struct Local {
+struct RegisterLocal {
   std::vector<Edge> edges;
   std::vector<Case> cases;
 };
@@ -43,7 +43,8 @@ ExternalRead external_read(const TxnHistory& h, const Mop& m) {
   return out;
 }
 
-void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, Local& out) {
+void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key,
+                 RegisterLocal& out) {
   WriterLookup writers(h, index.writes_of(key));
   auto failed = [&](std::uint32_t mop) {
     return h.txns[h.mops[mop].txn].outcome == Outcome::kFail;
@@ -137,11 +138,11 @@ void analyse_key(const TxnHistory& h, const KeyIndex& index, std::uint32_t key, 
 Dependencies infer_rw_register(const TxnHistory& h) {
   KeyIndex index(h);
   Dependencies deps;
-  tbb::enumerable_thread_specific<Local> locals;
+  tbb::enumerable_thread_specific<RegisterLocal> locals;
   tbb::parallel_for(
       tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(index.keys()), 64),
       [&](auto range) {
-        Local& local = locals.local();
+        RegisterLocal& local = locals.local();
         for (std::uint32_t k = range.begin(); k != range.end(); ++k) {
           analyse_key(h, index, k, local);
         }

@@ -45,14 +45,14 @@ class NoopClient final : public adapters::Client {
   }
 };
 
-struct Figures {
+struct RateFigures {
   std::uint64_t ops = 0;
   double seconds = 0;
   double ops_per_s() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
 };
 
-Figures measure(const Workload& workload, std::ostream* out, std::size_t concurrency,
-                double seconds) {
+RateFigures measure(const Workload& workload, std::ostream* out, std::size_t concurrency,
+                    double seconds) {
   HistoryRecorder recorder(out, std::chrono::steady_clock::now());
   ClientWorkers workers(
       workload, recorder, [](const std::string&) { return std::make_unique<NoopClient>(); },
@@ -62,7 +62,7 @@ Figures measure(const Workload& workload, std::ostream* out, std::size_t concurr
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   workers.stop();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return Figures{recorder.counts().ok, elapsed};
+  return RateFigures{recorder.counts().ok, elapsed};
 }
 
 int bench_generator(const BenchGeneratorOptions& o) {
@@ -78,7 +78,7 @@ int bench_generator(const BenchGeneratorOptions& o) {
     file = std::filesystem::temp_directory_path() /
            ("faultline-bench-" + std::to_string(::getpid()) + ".jsonl");
   }
-  Figures recorded;
+  RateFigures recorded;
   std::uintmax_t bytes = 0;
   {
     std::ofstream history(file, std::ios::binary | std::ios::trunc);
@@ -87,7 +87,7 @@ int bench_generator(const BenchGeneratorOptions& o) {
   }
   bytes = std::filesystem::file_size(file);
   if (temporary) std::filesystem::remove(file);
-  Figures bare = measure(*workload, nullptr, o.concurrency, o.seconds);
+  RateFigures bare = measure(*workload, nullptr, o.concurrency, o.seconds);
 
   double per_op_recorded_ns = recorded.ops ? 1e9 / recorded.ops_per_s() : 0;
   double per_op_bare_ns = bare.ops ? 1e9 / bare.ops_per_s() : 0;

@@ -26,11 +26,11 @@ struct BenchNemesisOptions {
   std::uint64_t seed = 1;
 };
 
-struct Figures {
+struct LatencyFigures {
   double median, p90, max;
 };
 
-Figures figures(std::vector<double> millis) {
+LatencyFigures latency_figures(std::vector<double> millis) {
   std::sort(millis.begin(), millis.end());
   auto at = [&](double q) { return millis[static_cast<std::size_t>(q * (millis.size() - 1))]; };
   return {at(0.5), at(0.9), millis.back()};
@@ -58,7 +58,7 @@ int bench_nemesis(const BenchNemesisOptions& o) {
     start_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     heal_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
   }
-  const Figures s = figures(start_ms), h = figures(heal_ms);
+  const LatencyFigures s = latency_figures(start_ms), h = latency_figures(heal_ms);
   std::printf("partition (grudge one) on all %zu nodes in parallel, %d rounds, sessions reused\n",
               file.nodes.size(), o.rounds);
   std::printf("apply: median %.1f ms, p90 %.1f ms, max %.1f ms (target median <= 50 ms: %s)\n",
