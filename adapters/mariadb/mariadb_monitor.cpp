@@ -156,8 +156,8 @@ bool MariadbMonitor::demote(const std::string& node, const std::string& primary,
                             const std::string& position) {
   try {
     db_.admin_sql(node,
-                  "STOP SLAVE; SET GLOBAL gtid_slave_pos='" + position +
-                      "'; SET GLOBAL slave_exec_mode='IDEMPOTENT'; " +
+                  "STOP SLAVE; SET GLOBAL gtid_slave_pos=" + mysql_quote(position) +
+                      "; SET GLOBAL slave_exec_mode='IDEMPOTENT'; " +
                       db_.replicate_from_sql(primary),
                   kFenceTimeout);
   } catch (const std::exception& e) {
