@@ -88,8 +88,10 @@ class MariadbDatabase final : public Database {
   static std::string promised_consistency_model(const std::map<std::string, std::string>& settings);
 
   Replication replication() const { return replication_; }
-  // Runs `sql` as root over `node`'s socket; its rows, tab-separated. Throws RemoteError.
-  std::string admin_sql(const std::string& node, const std::string& sql);
+  // Runs `sql` as root over `node`'s socket; its rows, tab-separated. Throws RemoteError
+  // (also when `timeout` passes first).
+  std::string admin_sql(const std::string& node, const std::string& sql,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
   void log(const std::string& line) const;

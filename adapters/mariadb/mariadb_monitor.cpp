@@ -1,5 +1,7 @@
 #include "adapters/mariadb/mariadb_monitor.h"
 
+#include <algorithm>
+
 #include "adapters/mariadb/mariadb_db.h"
 #include "adapters/polling.h"
 
@@ -8,25 +10,7 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds kQueryTimeout{500};
-
-// The sequence number of domain 0 in a GTID position ("0-2-150,1-1-3" -> 150); -1 if none.
-long long domain0_seq(const std::string& position) {
-  std::size_t at = 0;
-  while (at < position.size()) {
-    std::size_t end = position.find(',', at);
-    std::string gtid = position.substr(at, end == std::string::npos ? end : end - at);
-    if (gtid.rfind("0-", 0) == 0) {
-      try {
-        return std::stoll(gtid.substr(gtid.rfind('-') + 1));
-      } catch (const std::exception&) {
-        return -1;
-      }
-    }
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return -1;
-}
+constexpr std::chrono::seconds kApplyWait{60};
 
 // SHOW SLAVE STATUS on `at` (no row: not a replica); nullopt when it does not answer.
 std::optional<MysqlResult> slave_status(const MysqlEndpoint& at) {
@@ -45,7 +29,6 @@ MariadbMonitor::MariadbMonitor(MariadbDatabase& db, HistoryRecord record, bool s
       record_(std::move(record)),
       semi_sync_(semi_sync),
       failover_(failover),
-      primary_seen_(std::chrono::steady_clock::now()),
       thread_([this](std::stop_token stop) { run(stop); }) {}
 
 MariadbMonitor::~MariadbMonitor() {
@@ -112,79 +95,163 @@ void MariadbMonitor::watch_semi_sync(const std::string& primary) {
 
 void MariadbMonitor::watch_primary(const std::string& primary) {
   const auto& endpoints = db_.topology_->nodes();
-  auto now = std::chrono::steady_clock::now();
-  auto read_only =
-      mysql_query(db_.topology_->endpoint(primary), "SELECT @@read_only", kQueryTimeout);
-  // A promoted replica restarted by the nemesis comes back read-only from its my.cnf.
-  if (read_only && !read_only->empty() &&
-      (read_only->front() == "1" || read_only->front() == "ON")) {
-    db_.admin_sql(primary, "SET GLOBAL read_only=OFF;");
+  // The primary's own view, first: "<read_only> <gtid_binlog_pos>".
+  auto own = mysql_query(db_.topology_->endpoint(primary),
+                         "SELECT CONCAT(@@read_only, ' ', @@gtid_binlog_pos)", kQueryTimeout);
+  long long primary_position = -1;
+  if (own && !own->empty()) {
+    const std::string& answer = own->front();
+    // A promoted replica restarted by the nemesis comes back read-only from its my.cnf.
+    if (answer.rfind("1", 0) == 0) db_.admin_sql(primary, "SET GLOBAL read_only=OFF;");
+    const auto space = answer.find(' ');
+    if (space != std::string::npos) primary_position = gtid_domain0_seq(answer.substr(space + 1));
   }
-  if (!fenced_pending_.empty() &&
-      mysql_query(db_.topology_->endpoint(fenced_pending_), "SELECT 1", kQueryTimeout)) {
-    const std::string old = fenced_pending_;
-    db_.admin_sql(old, db_.replicate_from_sql(primary));
+  if (!fenced_pending_.empty() && fence(fenced_pending_) &&
+      demote(fenced_pending_, primary, promoted_at_)) {
     fenced_pending_.clear();
-    record("demote", {{"node", old}, {"replicates", primary}});
   }
-  std::vector<std::size_t> replicas;
-  for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    if (endpoints[i].node != primary && endpoints[i].node != fenced_pending_) replicas.push_back(i);
+  std::vector<std::string> replicas;
+  for (const auto& e : endpoints) {
+    if (e.node != primary && e.node != fenced_pending_) replicas.push_back(e.node);
   }
-  auto statuses = parallel<std::optional<MysqlResult>>(
-      replicas.size(), [&](std::size_t i) { return slave_status(endpoints[replicas[i]]); });
-  bool linked = false;
-  for (const auto& s : statuses) {
-    if (s && s->cell(0, "Slave_IO_Running") == std::optional<std::string>("Yes")) linked = true;
-  }
-  if (read_only && (linked || replicas.empty())) {
-    primary_seen_ = now;
-    return;
-  }
-  if (now - primary_seen_ < kFailoverAfter) return;
-  fail_over(primary);
-  primary_seen_ = std::chrono::steady_clock::now();
+  std::vector<std::string> positions;
+  auto seen = observe_replicas(replicas, &positions);
+  auto judgement = judge_.observe(std::chrono::steady_clock::now(), primary_position, seen);
+  if (judgement.primary_lost) fail_over(primary, replicas, judgement.lost_by);
 }
 
-void MariadbMonitor::fail_over(const std::string& from) {
-  const auto& endpoints = db_.topology_->nodes();
-  std::vector<std::size_t> candidates;
-  for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    if (endpoints[i].node != from) candidates.push_back(i);
+std::vector<ReplicaObservation> MariadbMonitor::observe_replicas(
+    const std::vector<std::string>& replicas, std::vector<std::string>* positions) {
+  auto statuses = parallel<std::optional<MysqlResult>>(replicas.size(), [&](std::size_t i) {
+    return slave_status(db_.topology_->endpoint(replicas[i]));
+  });
+  std::vector<ReplicaObservation> seen(replicas.size());
+  positions->assign(replicas.size(), "");
+  for (std::size_t i = 0; i < replicas.size(); ++i) {
+    seen[i].node = replicas[i];
+    const auto& s = statuses[i];
+    if (!s || s->rows.empty()) continue;
+    seen[i].answered = true;
+    seen[i].io_running = s->cell(0, "Slave_IO_Running") == std::optional<std::string>("Yes");
+    (*positions)[i] = s->cell(0, "Gtid_IO_Pos").value_or("");
+    seen[i].received = gtid_domain0_seq((*positions)[i]);
   }
-  auto statuses = parallel<std::optional<MysqlResult>>(
-      candidates.size(), [&](std::size_t i) { return slave_status(endpoints[candidates[i]]); });
-  std::string best, best_position;
-  long long best_seq = -2;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (!statuses[i] || statuses[i]->rows.empty()) continue;
-    std::string position = statuses[i]->cell(0, "Gtid_IO_Pos").value_or("");
-    long long seq = domain0_seq(position);
-    if (seq > best_seq) {
-      best_seq = seq;
-      best = endpoints[candidates[i]].node;
-      best_position = position;
+  return seen;
+}
+
+std::optional<std::string> MariadbMonitor::fence(const std::string& node) {
+  try {
+    std::string position =
+        db_.admin_sql(node, "SET GLOBAL read_only=ON; SELECT @@gtid_binlog_pos;", kFenceTimeout);
+    while (!position.empty() && (position.back() == '\n' || position.back() == ' '))
+      position.pop_back();
+    return position;
+  } catch (const std::exception& e) {
+    db_.log("mariadb monitor: old primary " + node + " not fenced yet: " + e.what());
+    return std::nullopt;
+  }
+}
+
+bool MariadbMonitor::demote(const std::string& node, const std::string& primary,
+                            const std::string& position) {
+  try {
+    db_.admin_sql(node,
+                  "STOP SLAVE; SET GLOBAL gtid_slave_pos=" + mysql_quote(position) +
+                      "; SET GLOBAL slave_exec_mode='IDEMPOTENT'; " +
+                      db_.replicate_from_sql(primary),
+                  kFenceTimeout);
+  } catch (const std::exception& e) {
+    db_.log("mariadb monitor: old primary " + node + " not demoted yet: " + e.what());
+    return false;
+  }
+  record("demote", {{"node", node}, {"replicates", primary}, {"from_gtid", position}});
+  return true;
+}
+
+void MariadbMonitor::fail_over(const std::string& from,
+                               const std::vector<std::string>& replica_nodes,
+                               const std::vector<std::string>& lost_by) {
+  const auto started = std::chrono::steady_clock::now();
+  // 0. Freeze: no replica receives more from the old primary (a heal would reconnect them)
+  // while one is chosen and promoted; then their final received positions.
+  parallel<bool>(replica_nodes.size(), [&](std::size_t i) {
+    try {
+      db_.admin_sql(replica_nodes[i], "STOP SLAVE IO_THREAD;", kFenceTimeout);
+      return true;
+    } catch (const std::exception& e) {
+      db_.log("mariadb monitor: " + replica_nodes[i] + " not frozen: " + e.what());
+      return false;
     }
-  }
-  if (best.empty()) {
-    db_.log("mariadb monitor: primary " + from + " unreachable, but no replica answers");
+  });
+  std::vector<std::string> positions;
+  const auto replicas = observe_replicas(replica_nodes, &positions);
+  auto best_index = most_advanced_replica(replicas);
+  if (!best_index) {
+    db_.log("mariadb monitor: primary " + from + " lost, but no replica answers");
+    for (const auto& node : replica_nodes) {
+      try {
+        db_.admin_sql(node, "START SLAVE IO_THREAD;", kFenceTimeout);
+      } catch (const std::exception&) {
+        // it does not answer: nothing to undo there
+      }
+    }
     return;
   }
-  // What it received, applied (at most 5 s), then a primary of its own.
-  db_.admin_sql(best, "STOP SLAVE IO_THREAD; SELECT MASTER_GTID_WAIT('" + best_position +
-                          "', 5); STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=OFF;");
+  const std::string best = replicas[*best_index].node;
+  const std::string best_position = positions[*best_index];
+  // 1. Fence first, so that the old primary takes no more writes once clients move.
+  std::optional<std::string> old_position = fence(from);
+  // 2. What it received, applied, as MHA and orchestrator wait for (at most kApplyWait,
+  // over a client connection: an SSH session held that long would stall the nemesis), then a
+  // primary of its own; its binlog position is where the others continue from.
+  std::string error;
+  auto waited = mysql_query(db_.topology_->endpoint(best),
+                            "SELECT MASTER_GTID_WAIT(" + mysql_quote(best_position) + ", " +
+                                std::to_string(kApplyWait.count()) + ")",
+                            kApplyWait + 5s, &error);
+  const bool applied = waited && !waited->empty() && waited->front() == "0";
+  if (!applied)
+    db_.log("mariadb monitor: " + best + " did not apply " + best_position + " " + error);
+  std::string promoted_at = db_.admin_sql(
+      best, "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=OFF; SELECT @@gtid_binlog_pos;");
+  while (!promoted_at.empty() && (promoted_at.back() == '\n' || promoted_at.back() == ' '))
+    promoted_at.pop_back();
   db_.topology_->set_primary(best);
-  for (std::size_t i : candidates) {
-    const std::string& node = endpoints[i].node;
-    if (node == best) continue;
+  judge_.reset();
+  // 3. The other replicas follow it.
+  for (const auto& r : replicas) {
+    if (r.node == best) continue;
     try {
-      db_.admin_sql(node, db_.replicate_from_sql(best));
+      db_.admin_sql(r.node, db_.replicate_from_sql(best));
     } catch (const std::exception& e) {
-      db_.log("mariadb monitor: " + node + " not pointed at " + best + ": " + e.what());
+      db_.log("mariadb monitor: " + r.node + " not pointed at " + best + ": " + e.what());
     }
   }
+  // 4. The record.
+  boost::json::array lost;
+  for (const auto& n : lost_by) lost.push_back(boost::json::value(n));
+  boost::json::object value{{"from", from},
+                            {"to", best},
+                            {"gtid", promoted_at},
+                            {"received", best_position},
+                            {"lost_by", std::move(lost)},
+                            {"fenced", old_position ? "read_only" : "unreachable"},
+                            {"applied", applied},
+                            {"took_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - started)
+                                            .count()}};
+  if (old_position) {
+    value["from_gtid"] = *old_position;
+    const long long old_seq = gtid_domain0_seq(*old_position);
+    const long long new_seq = gtid_domain0_seq(promoted_at);
+    if (old_seq >= 0 && new_seq >= 0)
+      value["only_on_old_primary"] = std::max(0LL, old_seq - new_seq);
+  }
+  record("failover", std::move(value));
+  // 5. The old primary follows the new one from the promoted position.
+  promoted_at_ = promoted_at;
   fenced_pending_ = from;
-  record("failover", {{"from", from}, {"to", best}, {"gtid", best_position}});
+  if (old_position && demote(from, best, promoted_at)) fenced_pending_.clear();
 }
 
 }  // namespace faultline::adapters
