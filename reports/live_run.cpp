@@ -16,7 +16,6 @@
 #include "reports/run_report.h"
 #include "reports/run_status.h"
 #include "reports/store_index.h"
-#include "reports/verdicts.h"
 
 namespace faultline {
 namespace {
@@ -83,16 +82,17 @@ void add_history(const fs::path& file, HistoryTail& tail, const boost::json::obj
 }  // namespace
 
 boost::json::object live_run_json(const fs::path& run_dir, HistoryTail* tail) {
-  boost::json::object doc{{"schema", "faultline.live/1"}};
-  const RunState state = run_state(run_dir);
-  doc["status"] = to_string(state.status);
-  doc["quiet_s"] =
-      state.quiet_s >= 0 ? boost::json::value(round3(state.quiet_s)) : boost::json::value(nullptr);
-
-  // test.json's test, store, workload and faults, as the index reads them.
+  // Status, test.json's test, store, workload and faults and results.json's verdict, as the
+  // index reads them.
   const fs::path absolute = fs::absolute(run_dir).lexically_normal();
   const fs::path dir = absolute.has_filename() ? absolute : absolute.parent_path();
   const RunSummary summary = summarize_run(dir.parent_path().parent_path(), dir);
+  const bool running = summary.status == to_string(RunStatus::kRunning);
+  const bool finished = summary.status == to_string(RunStatus::kFinished);
+  boost::json::object doc{{"schema", "faultline.live/1"}};
+  doc["status"] = summary.status;
+  doc["quiet_s"] = summary.quiet_s >= 0 ? boost::json::value(round3(summary.quiet_s))
+                                        : boost::json::value(nullptr);
   doc["test"] = {{"name", summary.name},
                  {"database", summary.database},
                  {"workload", summary.workload},
@@ -116,24 +116,14 @@ boost::json::object live_run_json(const fs::path& run_dir, HistoryTail* tail) {
   const boost::json::value* elapsed = online ? online->if_contains("elapsed_s") : nullptr;
   if (elapsed && elapsed->is_number()) {
     double s = elapsed->to_number<double>();
-    if (state.status == RunStatus::kRunning && state.quiet_s > 0) s += state.quiet_s;
+    if (running && summary.quiet_s > 0) s += summary.quiet_s;
     doc["elapsed_s"] = round3(s);
   } else if (doc.at("history").is_object()) {
     doc["elapsed_s"] = round3(doc.at("history").at("last_time_ms").to_number<double>() / 1e3);
   }
 
-  doc["verdict"] = nullptr;
-  doc["report"] = nullptr;
-  if (state.status == RunStatus::kFinished) {
-    try {
-      if (auto results = read_json_object(run_dir / "results.json", false))
-        doc["verdict"] = overall_verdict(*results);
-    } catch (const std::exception& e) {
-      doc["verdict"] = "unknown";
-      doc["results_error"] = e.what();
-    }
-    doc["report"] = "report.html";
-  }
+  doc["verdict"] = finished ? boost::json::value(summary.verdict) : boost::json::value(nullptr);
+  doc["report"] = finished ? boost::json::value("report.html") : boost::json::value(nullptr);
   return doc;
 }
 

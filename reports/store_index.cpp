@@ -71,7 +71,9 @@ RunSummary summarize_run(const fs::path& store, const fs::path& dir) {
   run.start_time = time_from_dir_name(dir.filename().string());
   std::error_code ec;
   run.has_report = fs::is_regular_file(dir / "report.html", ec);
-  run.status = to_string(run_state(dir).status);
+  const RunState state = run_state(dir);
+  run.status = to_string(state.status);
+  run.quiet_s = state.quiet_s;
   try {
     if (auto test = read_json_object(dir / "test.json", false)) {
       // `faultline test` keeps the command line's settings under "config".

@@ -20,6 +20,7 @@ struct RunSummary {
   double duration_s = -1;                  // -1 when unknown
   std::string verdict;      // "valid" | "invalid" | "unknown" | "incomplete" (no results.json)
   std::string status;       // "running" | "interrupted" | "finished" (run_status.h)
+  double quiet_s = -1;      // run_status.h's RunState::quiet_s
   bool has_report = false;  // report.html exists
 };
 

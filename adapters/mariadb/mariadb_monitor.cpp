@@ -12,6 +12,12 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds kQueryTimeout{500};
 constexpr std::chrono::seconds kApplyWait{60};
 
+// A one-value admin_sql answer (a GTID position) without its line end.
+std::string without_trailing_space(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 // SHOW SLAVE STATUS on `at` (no row: not a replica); nullopt when it does not answer.
 std::optional<MysqlResult> slave_status(const MysqlEndpoint& at) {
   MysqlConnection c(at, kQueryTimeout, "");
@@ -114,38 +120,33 @@ void MariadbMonitor::watch_primary(const std::string& primary) {
   for (const auto& e : endpoints) {
     if (e.node != primary && e.node != fenced_pending_) replicas.push_back(e.node);
   }
-  std::vector<std::string> positions;
-  auto seen = observe_replicas(replicas, &positions);
+  auto seen = observe_replicas(replicas);
   auto judgement = judge_.observe(std::chrono::steady_clock::now(), primary_position, seen);
   if (judgement.primary_lost) fail_over(primary, replicas, judgement.lost_by);
 }
 
 std::vector<ReplicaObservation> MariadbMonitor::observe_replicas(
-    const std::vector<std::string>& replicas, std::vector<std::string>* positions) {
+    const std::vector<std::string>& replicas) {
   auto statuses = parallel<std::optional<MysqlResult>>(replicas.size(), [&](std::size_t i) {
     return slave_status(db_.topology_->endpoint(replicas[i]));
   });
   std::vector<ReplicaObservation> seen(replicas.size());
-  positions->assign(replicas.size(), "");
   for (std::size_t i = 0; i < replicas.size(); ++i) {
     seen[i].node = replicas[i];
     const auto& s = statuses[i];
     if (!s || s->rows.empty()) continue;
     seen[i].answered = true;
     seen[i].io_running = s->cell(0, "Slave_IO_Running") == std::optional<std::string>("Yes");
-    (*positions)[i] = s->cell(0, "Gtid_IO_Pos").value_or("");
-    seen[i].received = gtid_domain0_seq((*positions)[i]);
+    seen[i].position = s->cell(0, "Gtid_IO_Pos").value_or("");
+    seen[i].received = gtid_domain0_seq(seen[i].position);
   }
   return seen;
 }
 
 std::optional<std::string> MariadbMonitor::fence(const std::string& node) {
   try {
-    std::string position =
-        db_.admin_sql(node, "SET GLOBAL read_only=ON; SELECT @@gtid_binlog_pos;", kFenceTimeout);
-    while (!position.empty() && (position.back() == '\n' || position.back() == ' '))
-      position.pop_back();
-    return position;
+    return without_trailing_space(
+        db_.admin_sql(node, "SET GLOBAL read_only=ON; SELECT @@gtid_binlog_pos;", kFenceTimeout));
   } catch (const std::exception& e) {
     db_.log("mariadb monitor: old primary " + node + " not fenced yet: " + e.what());
     return std::nullopt;
@@ -183,8 +184,7 @@ void MariadbMonitor::fail_over(const std::string& from,
       return false;
     }
   });
-  std::vector<std::string> positions;
-  const auto replicas = observe_replicas(replica_nodes, &positions);
+  const auto replicas = observe_replicas(replica_nodes);
   auto best_index = most_advanced_replica(replicas);
   if (!best_index) {
     db_.log("mariadb monitor: primary " + from + " lost, but no replica answers");
@@ -198,7 +198,7 @@ void MariadbMonitor::fail_over(const std::string& from,
     return;
   }
   const std::string best = replicas[*best_index].node;
-  const std::string best_position = positions[*best_index];
+  const std::string best_position = replicas[*best_index].position;
   // 1. Fence first, so that the old primary takes no more writes once clients move.
   std::optional<std::string> old_position = fence(from);
   // 2. What it received, applied, as MHA and orchestrator wait for (at most kApplyWait,
@@ -212,10 +212,8 @@ void MariadbMonitor::fail_over(const std::string& from,
   const bool applied = waited && !waited->empty() && waited->front() == "0";
   if (!applied)
     db_.log("mariadb monitor: " + best + " did not apply " + best_position + " " + error);
-  std::string promoted_at = db_.admin_sql(
-      best, "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=OFF; SELECT @@gtid_binlog_pos;");
-  while (!promoted_at.empty() && (promoted_at.back() == '\n' || promoted_at.back() == ' '))
-    promoted_at.pop_back();
+  const std::string promoted_at = without_trailing_space(db_.admin_sql(
+      best, "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=OFF; SELECT @@gtid_binlog_pos;"));
   db_.topology_->set_primary(best);
   judge_.reset();
   // 3. The other replicas follow it.

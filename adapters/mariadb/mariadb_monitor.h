@@ -72,9 +72,8 @@ class MariadbMonitor {
   void run(std::stop_token stop);
   void watch_semi_sync(const std::string& primary);
   void watch_primary(const std::string& primary);
-  // SHOW SLAVE STATUS of each of `replicas`, in parallel; `positions`: their Gtid_IO_Pos.
-  std::vector<ReplicaObservation> observe_replicas(const std::vector<std::string>& replicas,
-                                                   std::vector<std::string>* positions);
+  // SHOW SLAVE STATUS of each of `replicas`, in parallel.
+  std::vector<ReplicaObservation> observe_replicas(const std::vector<std::string>& replicas);
   void fail_over(const std::string& from, const std::vector<std::string>& replicas,
                  const std::vector<std::string>& lost_by);
   // SET GLOBAL read_only=ON on `node`; its gtid_binlog_pos, nullopt when it cannot be reached.

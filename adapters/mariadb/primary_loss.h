@@ -34,6 +34,7 @@ struct ReplicaObservation {
   bool answered = false;    // SHOW SLAVE STATUS answered with a row
   bool io_running = false;  // Slave_IO_Running=Yes
   long long received = -1;  // Gtid_IO_Pos: domain 0's sequence number, -1 if none
+  std::string position;     // Gtid_IO_Pos as the replica gave it
 };
 
 // The replica with the highest received position among those that answered (the first of

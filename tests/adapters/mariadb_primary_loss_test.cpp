@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 using Clock = PrimaryLossJudge::Clock;
 
 ReplicaObservation replica(const std::string& node, bool io_running, long long received) {
-  return {node, true, io_running, received};
+  return {node, true, io_running, received, {}};
 }
 
 TEST(GtidDomain0Seq, ReadsDomainZeroOfAPosition) {
@@ -25,9 +25,9 @@ TEST(GtidDomain0Seq, ReadsDomainZeroOfAPosition) {
 
 TEST(MostAdvancedReplica, IsTheOneThatReceivedMostAmongThoseAnswering) {
   std::vector<ReplicaObservation> r{
-      replica("n2", false, 90), replica("n3", false, 120), {"n4", false, false, 500}};
+      replica("n2", false, 90), replica("n3", false, 120), {"n4", false, false, 500, {}}};
   EXPECT_EQ(most_advanced_replica(r), 1u);
-  EXPECT_FALSE(most_advanced_replica({{"n2", false, false, 5}}).has_value());
+  EXPECT_FALSE(most_advanced_replica({{"n2", false, false, 5, {}}}).has_value());
 }
 
 // The partition that started this: both replicas keep Slave_IO_Running=Yes (no timeout yet)
@@ -84,7 +84,7 @@ TEST(PrimaryLossJudge, OneReplicaOfTwoLosingThePrimaryIsNoMajority) {
 TEST(PrimaryLossJudge, AReplicaThatDoesNotAnswerHasNoSayButCountsInTheTotal) {
   PrimaryLossJudge judge(3s);
   const auto t0 = Clock::now();
-  const ReplicaObservation silent{"n3", false, false, -1};
+  const ReplicaObservation silent{"n3", false, false, -1, {}};
   judge.observe(t0, 50, {replica("n2", false, 50), silent});
   auto j = judge.observe(t0 + 5s, 60, {replica("n2", false, 50), silent});
   EXPECT_FALSE(j.primary_lost);  // 1 of 2
