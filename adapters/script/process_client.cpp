@@ -17,11 +17,9 @@
 extern char** environ;
 
 namespace faultline::adapters {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-constexpr std::size_t kMaxReply = 64 << 20;  // a longer line is not a reply
-
+// An owned file descriptor. Not file-local: ProcessClient::Child, a class of the header's,
+// holds them (a unity build would warn of a member of a file-local type).
+namespace process_client_detail {
 struct Fd {
   int fd = -1;
   Fd() = default;
@@ -33,6 +31,13 @@ struct Fd {
     fd = -1;
   }
 };
+}  // namespace process_client_detail
+using process_client_detail::Fd;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kMaxReply = 64 << 20;  // a longer line is not a reply
 
 void make_pipe(Fd& read_end, Fd& write_end) {
   int fds[2];
